@@ -1,0 +1,1 @@
+"""Framework-free helpers (Persian text, Jalali dates) shared by the whole project."""
