@@ -1,0 +1,11 @@
+from django.urls import path
+
+from didban.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("audit/", views.audit_list, name="audit_list"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
+    path("audit/<int:seq>/", views.audit_detail, name="audit_detail"),
+]
