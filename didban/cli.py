@@ -47,7 +47,7 @@ def serve(args: list[str]) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    if not settings.DEBUG:
+    if settings.STATIC_MANIFEST:
         call_command("collectstatic", interactive=False, verbosity=0)
     import uvicorn
 
