@@ -18,7 +18,7 @@ from didban.accounts.models import Membership, Organization, User
 from didban.core.roles import Role
 from didban.places.models import Place
 
-PASSWORD = "test-pass-7391"
+PASSWORD = "test-pass-7391"  # noqa: S105 - the personas' password in tests
 
 
 class PlaceFactory(factory.django.DjangoModelFactory):
