@@ -16,6 +16,13 @@ urlpatterns = [
     path("core/", include("didban.core.urls")),
     path("org/", include("didban.accounts.urls")),
     path("places/", include("didban.places.urls")),
+    path("newsroom/", include("didban.newsroom.urls")),
+    path("publishing/", include("didban.publishing.urls")),
+    path("monitoring/", include("didban.monitoring.urls")),
+    path("field/", include("didban.field.urls")),
+    path("compliance/", include("didban.compliance.urls")),
+    # The public site: no login (see the allow-list test of every URL).
+    path("news/", include("didban.portal.urls")),
     path("api/v1/", include("didban.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", core_views.api_docs, name="api-docs"),

@@ -1,6 +1,6 @@
 """The v1 router: every app's endpoints, under /api/v1/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from didban.accounts import api as accounts_api
 from didban.api import views
@@ -26,4 +26,11 @@ urlpatterns = [
     ),
     path("places/", places_api.PlaceListApi.as_view(), name="place_list"),
     path("places/<int:place_id>/", places_api.PlaceDetailApi.as_view(), name="place_detail"),
+    # Each domain app's endpoints, in its own api_urls.py.
+    path("", include("didban.newsroom.api_urls")),
+    path("", include("didban.publishing.api_urls")),
+    path("", include("didban.portal.api_urls")),
+    path("", include("didban.monitoring.api_urls")),
+    path("", include("didban.field.api_urls")),
+    path("", include("didban.compliance.api_urls")),
 ]

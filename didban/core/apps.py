@@ -1,6 +1,4 @@
-from importlib import import_module
-
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,12 +8,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        # Every Didban app's tasks module registers its periodic jobs on import.
-        for config in apps.get_app_configs():
-            if config.name.startswith("didban."):
-                try:
-                    import_module(f"{config.name}.tasks")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{config.name}.tasks":
-                        raise
+        from didban.core import navigation, roles
+        from didban.core.hooks import app_modules
+
+        # Periodic jobs register themselves when their tasks module is imported.
+        app_modules("tasks")
+        for module in app_modules("permissions"):
+            roles.PERMISSIONS.update(module.PERMISSIONS)
+        for module in app_modules("navigation"):
+            if module is not navigation:
+                navigation.AREAS.extend(module.AREAS)
         from didban.accounts import signals  # noqa: F401

@@ -13,6 +13,7 @@ from django.db import transaction
 from didban.accounts import actions
 from didban.accounts.models import Organization, User
 from didban.core import audit
+from didban.core.hooks import app_modules
 from didban.core.roles import Role
 from didban.places.actions import do_import_bundled_places
 from didban.places.models import Place
@@ -262,6 +263,10 @@ def load_demo() -> list[DemoLogin]:
             first_name=first, last_name=last, title=title,
         )  # fmt: skip
         logins.append(DemoLogin(username, role, orgs[org_code].name))
+    # Each domain app adds its part of the scenario (core/hooks.py).
+    for module in app_modules("demo"):
+        if module.__name__ != __name__:
+            module.load(root=root, orgs=orgs)
     return logins
 
 

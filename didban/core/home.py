@@ -7,6 +7,7 @@ from django.db.models import Count
 from didban.accounts.models import Organization
 from didban.accounts.queries import list_organizations, list_users
 from didban.core.access import has_any, has_perm
+from didban.core.hooks import app_modules
 from didban.core.queries import list_audit_entries, worker_status
 from didban.core.roles import Role
 
@@ -35,4 +36,8 @@ def home_context(request) -> dict:
         context["recent_audit"] = list_audit_entries(user)[:8]
     if has_any(user, "worker.view"):
         context["worker"] = worker_status()
+    # Panels of the domain apps (core/hooks.py), each rendered from its own template.
+    for module in app_modules("home"):
+        if module.__name__ != __name__:
+            context["panels"].extend(module.panels(request))
     return context

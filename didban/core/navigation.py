@@ -1,6 +1,7 @@
 """The areas of Didban in the top bar: each shows only to users whose role reaches it.
 
-A later capability adds its entry to `AREAS`; the permission decides who sees it.
+A domain app lists its own areas in `<app>/navigation.py` (`AREAS`); they are appended here
+at start-up (see core/hooks.py), after the core areas and before the API.
 """
 
 from __future__ import annotations
@@ -28,15 +29,17 @@ AREAS: list[Area] = [
     Area("accounts:user_list", _("People"), "people", "users.view"),
     Area("places:place_list", _("Places"), "geo-alt", "places.view"),
     Area("core:audit_list", _("Audit log"), "journal-check", "audit.view"),
-    Area("api-docs", _("API"), "braces", "org.view"),
 ]
+
+# Shown last, after the areas of the domain apps.
+TRAILING_AREAS: list[Area] = [Area("api-docs", _("API"), "braces", "org.view")]
 
 
 def navigation_for(request) -> list[dict]:
     user = request.user
     path = request.path
     items = []
-    for area in AREAS:
+    for area in [*AREAS, *TRAILING_AREAS]:
         if not has_any(user, area.permission):
             continue
         url = reverse(area.url_name)
