@@ -1,0 +1,1 @@
+"""Didban's benchmarks: `make bench` (all) or `make bench ONLY=name` (bench/<name>.py)."""
