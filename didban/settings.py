@@ -284,6 +284,12 @@ EMAIL_HOST_PASSWORD = env("DIDBAN_EMAIL_PASSWORD")
 EMAIL_USE_TLS = envbool("DIDBAN_EMAIL_TLS", "false")
 DEFAULT_FROM_EMAIL = env("DIDBAN_EMAIL_FROM", "didban@localhost")
 
+# Publishing (didban/publishing): channel secrets are encrypted with a key derived from
+# DIDBAN_SECRETS_KEY (or SECRET_KEY when unset); deliveries give up after this many attempts.
+SECRETS_KEY = env("DIDBAN_SECRETS_KEY")
+PUBLISHING_TIMEOUT_SECONDS = envint("DIDBAN_PUBLISHING_TIMEOUT_SECONDS", "20")
+PUBLISHING_MAX_ATTEMPTS = envint("DIDBAN_PUBLISHING_MAX_ATTEMPTS", "6")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
