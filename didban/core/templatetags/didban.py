@@ -95,3 +95,20 @@ def css(field, classes: str):
         classes += " is-invalid"
     existing = field.field.widget.attrs.get("class", "")
     return field.as_widget(attrs={"class": f"{existing} {classes}".strip()})
+
+
+@register.filter
+def place_label(place_id) -> str:
+    """The full name of a place chosen in a picker (its id is what the form holds)."""
+    from didban.places.models import Place
+
+    if not place_id:
+        return ""
+    if isinstance(place_id, Place):
+        place = place_id
+    else:
+        try:
+            place = Place.objects.select_related("parent__parent").get(pk=int(place_id))
+        except (Place.DoesNotExist, TypeError, ValueError):
+            return ""
+    return place.full_name("fa" if _is_fa() else "en")
