@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "didban.monitoring",
     "didban.field",
     "didban.compliance",
+    "didban.command",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

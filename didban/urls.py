@@ -21,6 +21,7 @@ urlpatterns = [
     path("monitoring/", include("didban.monitoring.urls")),
     path("field/", include("didban.field.urls")),
     path("compliance/", include("didban.compliance.urls")),
+    path("command/", include("didban.command.urls")),
     # The public site: no login (see the allow-list test of every URL).
     path("news/", include("didban.portal.urls")),
     path("api/v1/", include("didban.api.urls")),

@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("didban.monitoring.api_urls")),
     path("", include("didban.field.api_urls")),
     path("", include("didban.compliance.api_urls")),
+    path("", include("didban.command.api_urls")),
 ]
