@@ -174,12 +174,12 @@ class Item(models.Model):
     def __str__(self) -> str:
         return f"{self.news_code} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:item_detail", args=[self.pk])
+
     @property
     def is_public(self) -> bool:
         return self.status in self.PUBLIC_STATUSES
-
-    def get_absolute_url(self) -> str:
-        return reverse("newsroom:item_detail", args=[self.pk])
 
     def public_path(self) -> str:
         return reverse("portal:item_detail", args=[self.org.code, self.news_code])
@@ -212,6 +212,9 @@ class NewsCodeCounter(models.Model):
             models.UniqueConstraint(fields=["org", "year"], name="news_code_counter_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.org_id}/{self.year}: {self.last}"
+
 
 class ItemRevision(models.Model):
     """A saved version of an item's text (one per save)."""
@@ -234,6 +237,9 @@ class ItemRevision(models.Model):
             models.UniqueConstraint(fields=["item", "number"], name="item_revision_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.item_id} #{self.number}"
+
     def plain(self) -> str:
         return "\n".join(part for part in (self.title, self.lead, self.body_text) if part)
 
@@ -246,6 +252,9 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
 
 
 def asset_path(instance, filename: str) -> str:
@@ -323,6 +332,9 @@ class ItemAsset(models.Model):
         ordering = ["position", "pk"]
         constraints = [models.UniqueConstraint(fields=["item", "asset"], name="item_asset_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.asset_id}"
+
 
 class CoverageAssignment(models.Model):
     """Who covers an event with what, by when."""
@@ -343,6 +355,9 @@ class CoverageAssignment(models.Model):
 
     class Meta:
         ordering = ["deadline", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.person_id} {self.deliverable}"
 
     @property
     def is_overdue(self) -> bool:
