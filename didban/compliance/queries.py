@@ -1,0 +1,202 @@
+"""Permission-checked reads of compliance data, and what each role may see of a reporter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from didban.compliance.models import Candidate, Election, Rule, Violation
+from didban.core.access import has_perm, scope_q
+from didban.lib.persian import normalize, to_ascii_digits, tokens
+
+# Token overlap (Jaccard) from which two reports with the same key are likely duplicates.
+SIMILARITY = 0.3
+
+
+def list_elections(user, *, permission: str = "compliance.view") -> QuerySet[Election]:
+    return Election.objects.filter(scope_q(user, permission)).select_related("org")
+
+
+def access_election(user, election_id: int, *, permission: str = "compliance.view") -> Election:
+    return get_object_or_404(list_elections(user, permission=permission), pk=election_id)
+
+
+def public_elections() -> QuerySet[Election]:
+    """Elections whose rules are published: anyone may read them, no login."""
+    return Election.objects.filter(is_public=True)
+
+
+def access_public_election(slug: str) -> Election:
+    return get_object_or_404(public_elections(), slug=slug)
+
+
+def public_rules(election: Election) -> QuerySet[Rule]:
+    return election.rules.all()
+
+
+def election_for_reports(user, election_id: int | None = None) -> Election | None:
+    """The election a staff report is filed under: the one named, else the latest in scope."""
+    elections = list_elections(user, permission="compliance.report")
+    if election_id is not None:
+        return get_object_or_404(elections, pk=election_id)
+    return elections.order_by("-election_day", "-pk").first()
+
+
+def list_candidates(user, election: Election) -> QuerySet[Candidate]:
+    if not (
+        has_perm(user, "compliance.view", election.org)
+        or has_perm(user, "compliance.report", election.org)
+    ):
+        raise Http404
+    return election.candidates.select_related("candidate_list")
+
+
+@dataclass
+class ViolationFilter:
+    election: Election | None = None
+    status: str = ""  # a status, or "open"
+    category: str = ""
+    candidate_id: int | None = None
+    source: str = ""
+    overdue: bool = False
+    duplicates: bool = False
+    mine: bool = False
+    search: str = ""
+
+
+def overdue_q(now=None) -> Q:
+    return Q(status=Violation.Status.REFERRED, referral_deadline__lt=now or timezone.now())
+
+
+def list_violations(
+    user, filters: ViolationFilter | None = None, *, permission: str = "compliance.view"
+) -> QuerySet[Violation]:
+    f = filters or ViolationFilter()
+    rows = Violation.objects.filter(scope_q(user, permission)).select_related(
+        "candidate", "place", "handler", "election"
+    )
+    if f.election is not None:
+        rows = rows.filter(election=f.election)
+    if f.status == "open":
+        rows = rows.filter(status__in=Violation.OPEN_STATUSES)
+    elif f.status:
+        rows = rows.filter(status=f.status)
+    if f.category:
+        rows = rows.filter(
+            Q(rule_category=f.category) | Q(rule_category="", suggested_category=f.category)
+        )
+    if f.candidate_id:
+        rows = rows.filter(candidate_id=f.candidate_id)
+    if f.source:
+        rows = rows.filter(source=f.source)
+    if f.overdue:
+        rows = rows.filter(overdue_q())
+    if f.mine:
+        rows = rows.filter(handler=user)
+    if f.duplicates:
+        others = Violation.objects.filter(dup_key=OuterRef("dup_key")).exclude(pk=OuterRef("pk"))
+        rows = rows.exclude(dup_key="").filter(Exists(others))
+    if f.search:
+        text = f.search.strip()
+        digits = to_ascii_digits(text)
+        if digits.lstrip("#").isdigit():
+            number = digits.lstrip("#")
+            rows = rows.filter(Q(pk=int(number)) | Q(tracking_code=number))
+        else:
+            rows = rows.filter(description_norm__contains=normalize(text))
+    return rows
+
+
+def access_violation(user, violation_id: int, *, permission: str = "compliance.view") -> Violation:
+    return get_object_or_404(list_violations(user, permission=permission), pk=violation_id)
+
+
+def access_public_status(tracking_code: str) -> Violation:
+    """A citizen's report by its tracking code: only its status is shown, never who sent it."""
+    code = to_ascii_digits((tracking_code or "").strip()).replace("-", "").replace(" ", "")
+    if not code.isdigit():
+        raise Http404
+    return get_object_or_404(
+        Violation.objects.select_related("election").only(
+            "pk", "status", "created_at", "updated_at", "tracking_code", "election__name",
+            "election__slug",
+        ),
+        tracking_code=code,
+    )  # fmt: skip
+
+
+def can_see_identity(user, violation: Violation) -> bool:
+    """Who reported, and how to reach a citizen: supervisors and administrators only."""
+    return has_perm(user, "compliance.supervise", violation.org)
+
+
+def reporter_identity(user, violation: Violation) -> dict | None:
+    """The reporter as this user may see them; None when hidden from the user's role."""
+    if not can_see_identity(user, violation):
+        return None
+    if violation.source == Violation.Source.CITIZEN:
+        return {
+            "name": violation.citizen_name,
+            "phone": violation.citizen_phone,
+            "anonymous": not (violation.citizen_name or violation.citizen_phone),
+        }
+    reporter = violation.reporter
+    return {
+        "name": str(reporter) if reporter else "",
+        "username": reporter.username if reporter else "",
+        "phone": getattr(reporter, "phone", "") if reporter else "",
+        "anonymous": False,
+    }
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard overlap of the normalised words of two descriptions."""
+    left, right = set(tokens(a)), set(tokens(b))
+    if not left or not right:
+        return 0.0
+    return len(left & right) / len(left | right)
+
+
+def group_duplicates(user, violations: list[Violation]) -> dict[int, list[int]]:
+    """For each report shown, the ids of other reports in scope that are likely duplicates.
+
+    Same key (place or ~100 m cell, candidate, 6-hour slot) and similar normalised wording.
+    One query for all the keys of the page; the comparison runs only within a key.
+    """
+    keys = {v.dup_key for v in violations if v.dup_key}
+    if not keys:
+        return {}
+    peers: dict[str, list[tuple[int, str]]] = {}
+    rows = (
+        Violation.objects.filter(scope_q(user, "compliance.view"), dup_key__in=keys)
+        .values_list("pk", "dup_key", "description_norm")
+        .order_by("pk")
+    )
+    for pk, key, text in rows:
+        peers.setdefault(key, []).append((pk, text))
+    result: dict[int, list[int]] = {}
+    for v in violations:
+        group = peers.get(v.dup_key, [])
+        if len(group) < 2:
+            continue
+        similar = [
+            pk
+            for pk, text in group
+            if pk != v.pk and similarity(v.description_norm, text) >= SIMILARITY
+        ]
+        if similar:
+            result[v.pk] = similar
+    return result
+
+
+def desk_counts(user) -> dict[str, int]:
+    rows = Violation.objects.filter(scope_q(user, "compliance.view"))
+    return {
+        "open": rows.filter(status__in=Violation.OPEN_STATUSES).count(),
+        "received": rows.filter(status=Violation.Status.RECEIVED).count(),
+        "overdue": rows.filter(overdue_q()).count(),
+    }
