@@ -303,3 +303,16 @@ LOGGING = {
         "django_tasks_db": {"level": "WARNING"},
     },
 }
+
+# Display campaigns (didban/field): how far from its site a check-in may be, how far a photo's
+# capture time may be from the check-in, the largest upload.
+FIELD_CHECKIN_RADIUS_M = envint("DIDBAN_FIELD_CHECKIN_RADIUS_M", "150")
+FIELD_PHOTO_MAX_SKEW_MINUTES = envint("DIDBAN_FIELD_PHOTO_MAX_SKEW_MINUTES", "60")
+FIELD_UPLOAD_MAX_MB = envint("DIDBAN_FIELD_UPLOAD_MAX_MB", "25")
+
+# Media monitoring (didban/monitoring): fetch limits and politeness towards news sites.
+MONITORING_TIMEOUT_SECONDS = envint("DIDBAN_MONITORING_TIMEOUT_SECONDS", "20")
+MONITORING_MAX_BYTES = envint("DIDBAN_MONITORING_MAX_MB", "10") * 1024 * 1024
+MONITORING_MAX_REDIRECTS = envint("DIDBAN_MONITORING_MAX_REDIRECTS", "5")
+MONITORING_PER_HOST_CONCURRENCY = envint("DIDBAN_MONITORING_PER_HOST", "2")
+MONITORING_POLITENESS_SECONDS = envint("DIDBAN_MONITORING_POLITENESS_MS", "500") / 1000

@@ -1,0 +1,241 @@
+"""Permission-checked reads of display campaigns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from didban.core.access import _membership_paths, scope_q
+from didban.field.models import CheckIn, Design, FieldTask, Placement, Site, SiteImport, Window
+
+
+def local_today() -> date:
+    return timezone.localdate()
+
+
+def _prefixes(path: str) -> list[str]:
+    """«/1/4/9/» → ["/1/", "/1/4/", "/1/4/9/"]."""
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def design_library_q(user, permission: str = "field.view") -> Q:
+    """The design library rule: a user sees every design of their subtree (any state); and the
+    approved designs of the organisations above them and those shared with their province."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Q()
+    own = scope_q(user, permission)
+    ancestors: set[str] = set()
+    for path in _membership_paths(user, permission):
+        ancestors.update(_prefixes(path))
+    if not ancestors:
+        return own
+    inherited = Q(org__path__in=ancestors) | Q(shared_path__in=ancestors)
+    return own | (inherited & Q(status=Design.Status.APPROVED))
+
+
+def list_designs(user, *, search: str = "", status: str = "", theme: str = "") -> QuerySet:
+    from didban.lib.persian import normalize
+
+    designs = (
+        Design.objects.filter(design_library_q(user))
+        .select_related("org", "current_version")
+        .order_by("-created_at")
+    )
+    if search:
+        designs = designs.filter(title_norm__contains=normalize(search))
+    if status:
+        designs = designs.filter(status=status)
+    if theme:
+        designs = designs.filter(theme=theme)
+    return designs
+
+
+def access_design(user, design_id: int) -> Design:
+    return get_object_or_404(list_designs(user), pk=design_id)
+
+
+def list_sites(
+    user, *, permission: str = "field.view", search: str = "", kind: str = "", area: str = ""
+) -> QuerySet:
+    from didban.lib.persian import normalize
+
+    sites = Site.objects.filter(scope_q(user, permission)).select_related(
+        "place", "org", "owner_org"
+    )
+    if search:
+        needle = normalize(search)
+        sites = sites.filter(Q(name_norm__contains=needle) | Q(code=search.strip()))
+    if kind:
+        sites = sites.filter(kind=kind)
+    if area:
+        sites = sites.filter(area=area)
+    return sites
+
+
+def access_site(user, site_id: int, *, permission: str = "field.view") -> Site:
+    return get_object_or_404(list_sites(user, permission=permission), pk=site_id)
+
+
+def access_site_import(user, import_id: int) -> SiteImport:
+    return get_object_or_404(
+        SiteImport.objects.filter(scope_q(user, "field.manage")).select_related("org"), pk=import_id
+    )
+
+
+def list_windows(user, *, permission: str = "field.view") -> QuerySet:
+    return Window.objects.filter(scope_q(user, permission)).select_related("org")
+
+
+def access_window(user, window_id: int, *, permission: str = "field.view") -> Window:
+    return get_object_or_404(list_windows(user, permission=permission), pk=window_id)
+
+
+def list_placements(
+    user, *, permission: str = "field.view", window: Window | None = None
+) -> QuerySet:
+    placements = Placement.objects.filter(scope_q(user, permission)).select_related(
+        "site", "site__place", "design", "design__current_version", "window"
+    )
+    if window is not None:
+        placements = placements.filter(window=window)
+    return placements
+
+
+def access_placement(user, placement_id: int, *, permission: str = "field.view") -> Placement:
+    return get_object_or_404(list_placements(user, permission=permission), pk=placement_id)
+
+
+def list_checkins(user, *, placement: Placement | None = None) -> QuerySet:
+    checkins = CheckIn.objects.filter(scope_q(user, "field.view")).select_related("agent")
+    if placement is not None:
+        checkins = checkins.filter(placement=placement)
+    return checkins
+
+
+def access_checkin(user, checkin_id: int) -> CheckIn:
+    return get_object_or_404(list_checkins(user), pk=checkin_id)
+
+
+def list_open_tasks(
+    user, *, permission: str = "field.checkin", window: Window | None = None
+) -> QuerySet:
+    """Open field tasks in the user's area, the most urgent first."""
+    tasks = (
+        FieldTask.objects.filter(scope_q(user, permission), done_at__isnull=True)
+        .select_related(
+            "placement",
+            "placement__site",
+            "placement__site__place",
+            "placement__design",
+            "placement__design__current_version",
+            "placement__window",
+        )
+        .order_by("due_on", "pk")
+    )
+    if window is not None:
+        tasks = tasks.filter(placement__window=window)
+    return tasks
+
+
+def overdue_tasks(tasks: QuerySet, today: date | None = None) -> QuerySet:
+    return tasks.filter(done_at__isnull=True, due_on__lt=today or local_today())
+
+
+@dataclass
+class CoverageRow:
+    area: str
+    label: str
+    sites: int = 0
+    planned: int = 0
+    installed: int = 0
+    verified: int = 0
+    overdue: int = 0
+    missing: int = 0
+
+    @property
+    def on_display(self) -> int:
+        return self.installed + self.verified
+
+
+@dataclass
+class Coverage:
+    window: Window
+    rows: list[CoverageRow] = field(default_factory=list)
+    total: CoverageRow | None = None
+    target: int = 0
+
+    @property
+    def percent(self) -> int:
+        if not self.target or self.total is None:
+            return 0
+        return min(100, round(100 * self.total.on_display / self.target))
+
+
+def coverage(user, window: Window, *, today: date | None = None) -> Coverage:
+    """Per area type: placements planned, installed (on display, not yet verified), verified,
+    overdue (an open task past its day) and missing (damaged or removed). Two grouped queries."""
+    today = today or local_today()
+    placements = list_placements(user, window=window)
+    S = Placement.State
+    late = FieldTask.objects.filter(
+        placement=OuterRef("pk"), done_at__isnull=True, due_on__lt=today
+    )
+    counts = (
+        placements.order_by()
+        .values("site__area")
+        .annotate(
+            planned=Count("pk"),
+            installed=Count("pk", filter=Q(state__in=[S.INSTALLED, S.REPLACED])),
+            verified=Count("pk", filter=Q(state=S.VERIFIED)),
+            missing=Count("pk", filter=Q(state__in=[S.DAMAGED, S.REMOVED])),
+            sites=Count("site", distinct=True),
+        )
+    )
+    overdue = dict(
+        placements.order_by()
+        .filter(Exists(late))
+        .values("site__area")
+        .annotate(n=Count("pk"))
+        .values_list("site__area", "n")
+    )
+    by_area = {row["site__area"]: row for row in counts}
+    result = Coverage(window=window)
+    total = CoverageRow(area="", label="")
+    for area, label in Site.Area.choices:
+        data = by_area.get(area)
+        if data is None and area == Site.Area.OTHER:
+            continue
+        row = CoverageRow(area=area, label=str(label))
+        if data:
+            for key in ("sites", "planned", "installed", "verified", "missing"):
+                setattr(row, key, data[key])
+        row.overdue = overdue.get(area, 0)
+        for key in ("sites", "planned", "installed", "verified", "missing", "overdue"):
+            setattr(total, key, getattr(total, key) + getattr(row, key))
+        result.rows.append(row)
+    result.total = total
+    result.target = window.target or total.planned
+    return result
+
+
+def map_points(user, window: Window, *, limit: int = 5000) -> list[dict]:
+    """Sites of the window with coordinates and the state of their placements, for the map."""
+    rows = (
+        list_placements(user, window=window)
+        .filter(site__latitude__isnull=False)
+        .order_by("site_id")
+        .values_list("site_id", "site__name", "site__latitude", "site__longitude", "state")[:limit]
+    )
+    points: dict[int, dict] = {}
+    for site_id, name, lat, lon, state in rows:
+        point = points.setdefault(
+            site_id,
+            {"id": site_id, "name": name, "lat": float(lat), "lng": float(lon), "states": []},
+        )
+        point["states"].append(state)
+    return list(points.values())
