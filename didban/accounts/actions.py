@@ -188,6 +188,18 @@ def _require_user_manager(actor: User, target: User) -> None:
         require_perm(actor, "users.manage", org)
 
 
+def _home_org(target: User) -> Organization | None:
+    """The person's highest organisation: where an edit of the person is filed in the audit log,
+    so the admins and supervisors who manage them see it."""
+    membership = (
+        target.memberships.filter(is_active=True)
+        .select_related("org")
+        .order_by("org__depth", "org__path", "pk")
+        .first()
+    ) or target.memberships.select_related("org").order_by("org__depth", "pk").first()
+    return membership.org if membership else None
+
+
 def do_update_user(*, actor: User, target: User, **changes) -> User:
     _require_user_manager(actor, target)
     unknown = set(changes) - set(USER_FIELDS)
@@ -208,7 +220,7 @@ def do_update_user(*, actor: User, target: User, **changes) -> User:
         audit.record(
             actor=actor,
             verb="user.update",
-            org=None,
+            org=_home_org(target),
             obj=target,
             before=before,
             after=audit.snapshot(target, USER_FIELDS),
@@ -226,7 +238,7 @@ def do_set_password(*, actor: User, target: User, password: str) -> None:
     with transaction.atomic():
         target.set_password(password)
         target.save(update_fields=["password"])
-        audit.record(actor=actor, verb="user.set_password", obj=target)
+        audit.record(actor=actor, verb="user.set_password", org=_home_org(target), obj=target)
 
 
 def do_add_membership(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.core import validators
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,10 @@ class JalaliDateField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 40)
         super().__init__(**kwargs)
+        # The length is checked on the typed text in to_python; the cleaned value is a date.
+        self.validators = [
+            v for v in self.validators if not isinstance(v, validators.MaxLengthValidator)
+        ]
         self.widget.attrs.setdefault("placeholder", "۱۴۰۲/۱۲/۰۸")
         self.widget.attrs.setdefault("inputmode", "numeric")
         self.widget.attrs.setdefault("dir", "ltr")
@@ -29,6 +34,8 @@ class JalaliDateField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
+        if self.max_length is not None and len(text) > self.max_length:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             if not (translation.get_language() or "fa").startswith("fa"):
                 try:
