@@ -1,0 +1,21 @@
+"""The full-text index of articles: FTS5 on SQLite, a GIN tsvector index on PostgreSQL."""
+
+from django.db import migrations
+
+
+def forwards(apps, schema_editor):
+    from didban.monitoring.search import create_index
+
+    create_index(schema_editor)
+
+
+def backwards(apps, schema_editor):
+    from didban.monitoring.search import drop_index
+
+    drop_index(schema_editor)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("monitoring", "0001_initial")]
+
+    operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,111 @@
+"""The topic rule language: operators, Persian variants and error positions."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from didban.lib.persian import tokens
+from didban.monitoring.rules import (
+    Document,
+    RuleError,
+    matches,
+    parse_rule,
+    to_fts5,
+    to_tsquery,
+)
+
+TEXT = (
+    "رئیس کمیته اطلاع‌رسانی ستاد انتخابات كرج گفت: مشارکت حداکثری در ۱۴۰۲ هدف است و "
+    "اخبار انتخاباتی بلحظه مخابره می‌شود. تبلیغات نامزدها در سطح شهر رصد و پالایش می شود."
+)
+
+
+def doc(text=TEXT):
+    return Document.from_tokens(tokens(text))
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ("کرج", True),
+        ("كرج", True),  # Arabic kaf in the rule
+        ("يك OR کرج", True),
+        ("مشارکت AND کرج", True),
+        ("مشارکت کرج", True),  # juxtaposition is AND
+        ("مشارکت AND فوتبال", False),
+        ("مشارکت OR فوتبال", True),
+        ("کرج NOT فوتبال", True),
+        ("کرج AND NOT مشارکت", False),
+        ("(فوتبال OR مشارکت) AND کرج", True),
+        ("(فوتبال OR والیبال) AND کرج", False),
+        ('"ستاد انتخابات"', True),
+        ('"انتخابات ستاد"', False),
+        ("«اطلاع رسانی»", True),  # ZWNJ in the text, a space in the rule
+        ('"اطلاع‌رسانی"', True),
+        ("اطلاع‌رسانی", True),  # a ZWNJ word is a phrase
+        ("انتخاب*", True),
+        ("انتخابات*", True),
+        ("انتخابیه*", False),
+        ("1402", True),  # Persian digits in the text
+        ("۱۴۰۲", True),
+        ("١٤٠٢", True),  # Arabic-Indic digits
+        ("میشود", True),  # no half-space typed: expanded to «می شود»
+        ("نامزدها", True),
+        ("مشارکت NEAR/2 هدف", False),
+        ("مشارکت NEAR/3 هدف", True),
+        ("هدف NEAR/3 مشارکت", True),  # either order
+        ('"تبلیغات نامزدها" NEAR/5 رصد', True),
+        ("رئيس", True),  # Arabic yeh in the rule
+    ],
+)
+def test_rule_matches(rule, expected):
+    """Each operator and each Persian spelling variant behaves as written."""
+    assert matches(parse_rule(rule), doc()) is expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "column", "fragment"),
+    [
+        ("", 1, "empty"),
+        ("کرج AND", 8, "ends"),
+        ("(کرج OR مشارکت", 1, "never closed"),
+        ("کرج)", 4, "no opening"),
+        ('کرج "ستاد', 5, "quotation"),
+        ("کرج NEAR/x مشارکت", 5, "NEAR"),
+        ("کرج NEAR/0 مشارکت", 5, "NEAR"),
+        ("OR کرج", 1, "missing before OR"),
+        ("کرج AND OR مشارکت", 9, "missing before OR"),
+        ("NOT کرج", 1, "not negated"),
+        ("()", 2, "empty"),
+        ("ک*رج", 2, "*"),
+        ("ک*", 1, "two letters"),
+        ("کرج !!!", 5, "not a word"),
+    ],
+)
+def test_rule_errors_point_at_the_mistake(rule, column, fragment):
+    """A malformed rule names the problem and the column where it is."""
+    with pytest.raises(RuleError) as info:
+        parse_rule(rule)
+    assert info.value.column == column
+    assert fragment in info.value.message
+    assert f"(column {column})" in str(info.value)
+
+
+def test_rules_compile_to_both_search_backends():
+    node = parse_rule('(مشارکت OR "ستاد انتخابات") AND انتخاب* NOT فوتبال')
+    assert to_fts5(node) == '((("مشارکت" OR "ستاد انتخابات") AND "انتخاب"*) NOT "فوتبال")'
+    assert to_tsquery(node) == "(('مشارکت' | ('ستاد' <-> 'انتخابات')) & 'انتخاب':* & !'فوتبال')"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_no_input_crashes_the_parser(text):
+    """Anything typed either parses or gives a RuleError with a column inside the text."""
+    try:
+        node = parse_rule(text)
+    except RuleError as exc:
+        assert 1 <= exc.column <= len(text) + 1
+    else:
+        matches(node, doc())
+        to_fts5(node)
+        to_tsquery(node)
