@@ -24,8 +24,8 @@ PRIME = (1 << 61) - 1
 MAX_HASH = (1 << 32) - 1
 
 _rng = np.random.RandomState(20240226)  # fixed: signatures stored in the database must agree
-_A = _rng.randint(1, 1 << 31, size=PERMUTATIONS, dtype=np.uint64)
-_B = _rng.randint(0, 1 << 31, size=PERMUTATIONS, dtype=np.uint64)
+_A = _rng.randint(1, PRIME, size=PERMUTATIONS, dtype=np.uint64)
+_B = _rng.randint(0, PRIME, size=PERMUTATIONS, dtype=np.uint64)
 
 
 def shingles(words: list[str], size: int = SHINGLE) -> set[int]:
@@ -44,7 +44,8 @@ def signature(hashes: set[int]) -> np.ndarray:
     if not hashes:
         return np.full(PERMUTATIONS, MAX_HASH, dtype=np.uint32)
     x = np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
-    # (a·x + b) mod p with a, x < 2^32: the product fits in 64 bits without overflow.
+    # (a·x + b) mod p, the product wrapping at 2^64 as in datasketch: a full-width `a` is
+    # what spreads the values; a small one leaves the minimum to the smallest shingles.
     values = (np.outer(_A, x) + _B[:, None]) % np.uint64(PRIME)
     return (values.min(axis=1) & np.uint64(MAX_HASH)).astype(np.uint32)
 

@@ -165,6 +165,9 @@ def parse_feed(text: str, base_url: str = "") -> list[Entry]:
                 guid=str(raw.get("id", ""))[:500],
             )
         )
+    if feed.bozo and not entries:
+        # Broken XML that yielded nothing usable; a truncated feed with items is kept.
+        raise ParseError("bad_feed", str(feed.get("bozo_exception", "")))
     return entries
 
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from didban.monitoring.extract import extract_article, find_jalali_date, url_key
 from didban.monitoring.fetch import decode
-from didban.monitoring.tests.fakesite import governorate_page, seed_article
+from didban.monitoring.tests.fakesite import cp1256_page, governorate_page, seed_article
 
 
 def test_seed_page_keeps_the_article_and_strips_the_furniture():
@@ -44,8 +44,7 @@ def test_seed_date_in_persian_digits_is_utc():
 
 
 def test_windows_1256_page_is_decoded_even_when_declared_wrongly():
-    html = governorate_page(charset="windows-1256")
-    body = html.encode("cp1256", errors="replace")
+    body = cp1256_page()
     assert "اتاق فرمان" in decode(body, "windows-1256")
     assert "اتاق فرمان" in decode(body, "iso-8859-1")  # a lying header
     assert "اتاق فرمان" in decode(body, "")  # nothing declared: sniffed from <meta>

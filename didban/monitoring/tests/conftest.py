@@ -1,0 +1,40 @@
+import pytest
+
+from didban.monitoring.tests.fakesite import FakeSite
+
+
+@pytest.fixture
+def fakesite(settings):
+    settings.MONITORING_POLITENESS_SECONDS = 0
+    settings.MONITORING_TIMEOUT_SECONDS = 1
+    settings.MONITORING_MAX_BYTES = 2 * 1024 * 1024
+    site = FakeSite()
+    yield site
+    site.close()
+
+
+@pytest.fixture
+def outlet(world, personas):
+    from didban.monitoring.actions import do_create_outlet
+
+    return do_create_outlet(
+        actor=personas.county_analyst, org=world.karaj_info, name="ایرنا", kind="news_agency"
+    )
+
+
+@pytest.fixture
+def make_source(world, personas, outlet):
+    from didban.monitoring.actions import do_create_source
+
+    def make(url, kind="feed", **kwargs):
+        return do_create_source(
+            actor=personas.county_analyst,
+            org=world.karaj_info,
+            outlet=kwargs.pop("outlet", outlet),
+            name=kwargs.pop("name", "منبع آزمایشی"),
+            kind=kind,
+            url=url,
+            **kwargs,
+        )
+
+    return make
