@@ -44,12 +44,12 @@ class _Entities(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         if tag not in ALLOWED_TAGS:
-            self.error = f"Unsupported start tag \"{tag}\""
+            self.error = f'Unsupported start tag "{tag}"'
         self.stack.append(tag)
 
     def handle_endtag(self, tag):
         if not self.stack or self.stack[-1] != tag:
-            self.error = f"Can't find end tag corresponding to start tag \"{tag}\""
+            self.error = f'Can\'t find end tag corresponding to start tag "{tag}"'
             return
         self.stack.pop()
 
@@ -69,7 +69,7 @@ def parse_entities(text: str) -> tuple[int, str]:
     parser.feed(text)
     parser.close()
     if not parser.error and parser.stack:
-        parser.error = f"Can't find end tag corresponding to start tag \"{parser.stack[-1]}\""
+        parser.error = f'Can\'t find end tag corresponding to start tag "{parser.stack[-1]}"'
     visible = "".join(parser.text)
     return len(visible.encode("utf-16-le")) // 2, parser.error
 
@@ -191,7 +191,9 @@ class FakeServer:
         """Apply faults that answer before processing; (fault, handled)."""
         fault = self.faults.next()
         if fault == "503":
-            self.reply(handler, 503, {"ok": False, "error_code": 503, "description": "Service Unavailable"})
+            self.reply(
+                handler, 503, {"ok": False, "error_code": 503, "description": "Service Unavailable"}
+            )
             return fault, True
         if fault == "429":
             retry = self.faults.retry_after
@@ -284,7 +286,9 @@ class FakeBotApi(FakeServer):
                         cap = entry.get("caption", "")
                         if cap:
                             size, error = (
-                                parse_entities(cap) if entry.get("parse_mode") else (plain_length(cap), "")
+                                parse_entities(cap)
+                                if entry.get("parse_mode")
+                                else (plain_length(cap), "")
                             )
                             if error or size > 1024:
                                 return self._error(handler, 400, "Bad Request: bad caption")
@@ -302,7 +306,9 @@ class FakeBotApi(FakeServer):
                     if method != "sendMessage":
                         field = method.removeprefix("send").lower()
                         if field not in files:
-                            return self._error(handler, 400, f"Bad Request: there is no {field} in the request")
+                            return self._error(
+                                handler, 400, f"Bad Request: there is no {field} in the request"
+                            )
                     self.next_id += 1
                     result = {"message_id": self.next_id, "chat": chat, "text": record["text"],
                               "kind": method}  # fmt: skip
@@ -311,7 +317,9 @@ class FakeBotApi(FakeServer):
             elif method in ("editMessageText", "editMessageCaption", "deleteMessage"):
                 target = int(fields.get("message_id", 0))
                 found = next((m for m in self.chats[chat] if m["message_id"] == target), None)
-                self.requests.append({"method": method, "chat": chat, "text": fields.get("text", caption)})
+                self.requests.append(
+                    {"method": method, "chat": chat, "text": fields.get("text", caption)}
+                )
                 if found is None or found.get("deleted"):
                     return self._error(handler, 400, "Bad Request: message to edit not found"
                                        if method != "deleteMessage" else
@@ -353,20 +361,32 @@ class FakeEitaa(FakeServer):
             return self.reply(handler, 404, {"ok": False, "description": "not found"})
         token, method = parts[1], parts[2]
         if token not in self.tokens:
-            return self.reply(handler, 401, {"ok": False, "error_code": 401, "description": "توکن نامعتبر است"})
+            return self.reply(
+                handler, 401, {"ok": False, "error_code": 401, "description": "توکن نامعتبر است"}
+            )
         fault, handled = self.pre_fault(handler)
         if handled:
             return None
         fields, files = parse_body(handler.headers, body)
         if not fields.get("chat_id"):
-            return self.reply(handler, 400, {"ok": False, "error_code": 400, "description": "chat_id is required"})
+            return self.reply(
+                handler, 400, {"ok": False, "error_code": 400, "description": "chat_id is required"}
+            )
         if method == "sendMessage":
             text = fields.get("text", "")
             if not text:
-                return self.reply(handler, 400, {"ok": False, "error_code": 400, "description": "text is required"})
+                return self.reply(
+                    handler,
+                    400,
+                    {"ok": False, "error_code": 400, "description": "text is required"},
+                )
         elif method == "sendFile":
             if "file" not in files:
-                return self.reply(handler, 400, {"ok": False, "error_code": 400, "description": "file is required"})
+                return self.reply(
+                    handler,
+                    400,
+                    {"ok": False, "error_code": 400, "description": "file is required"},
+                )
             text = fields.get("caption", "")
         else:
             return self.reply(handler, 404, {"ok": False, "description": "method not found"})
@@ -377,8 +397,12 @@ class FakeEitaa(FakeServer):
                                   "file": (files["file"][0], len(files["file"][1])) if files else None})  # fmt: skip
             message_id = self.next_id
         if fault == "500":
-            return self.reply(handler, 500, {"ok": False, "error_code": 500, "description": "internal"})
-        return self.reply(handler, 200, {"ok": True, "result": {"message_id": message_id}}, fault=fault)
+            return self.reply(
+                handler, 500, {"ok": False, "error_code": 500, "description": "internal"}
+            )
+        return self.reply(
+            handler, 200, {"ok": True, "result": {"message_id": message_id}}, fault=fault
+        )
 
 
 class FakeWebhook(FakeServer):
@@ -408,7 +432,9 @@ class FakeWebhook(FakeServer):
         with self.lock:
             self.posts_by_key[key] += 1
             if self.posts_by_key[key] == 1:
-                self.received.append({"key": key, "event": handler.headers.get("X-Didban-Event"), "body": data})
+                self.received.append(
+                    {"key": key, "event": handler.headers.get("X-Didban-Event"), "body": data}
+                )
         if fault == "500":
             return self.reply(handler, 500, {"error": "internal"})
         return self.reply(handler, 200, {"id": f"hook-{key}"}, fault=fault)

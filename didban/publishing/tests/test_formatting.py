@@ -45,7 +45,7 @@ def test_split_parts_fit_and_keep_every_word(text, limit, first):
         assert error == "", part
         assert size <= cap
         assert size == visible_length(part)
-    assert sum((words_of(p) for p in parts), []) == words_of(text)
+    assert [w for p in parts for w in words_of(p)] == words_of(text)
 
 
 def test_zwnj_joins_a_word_and_is_never_a_break():

@@ -165,7 +165,10 @@ def test_email_goes_over_real_smtp_with_attachment(make_channel, smtp_sink):
     parsed = message_from_bytes(message["data"], policy=default)
     assert "1402-0007" in parsed["Subject"]
     assert [a.get_filename() for a in parsed.iter_attachments()] == ["photo.jpg"]
-    assert "https://karaj.example.ir/news/karaj/1402-0007/" in parsed.get_body(("plain",)).get_content()
+    assert (
+        "https://karaj.example.ir/news/karaj/1402-0007/"
+        in parsed.get_body(("plain",)).get_content()
+    )
 
 
 def test_email_to_a_closed_port_is_temporary(make_channel):
