@@ -6,3 +6,6 @@ class ApiConfig(AppConfig):
     name = "didban.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self):
+        from didban.api import schema  # noqa: F401 - registers the bearer token scheme

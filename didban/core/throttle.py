@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import render
 
 from didban.core.middleware import client_ip
 
@@ -20,3 +22,8 @@ def throttle(request, scope: str, *, limit: int, window: int) -> bool:
         cache.set(key, 1, timeout=window + 1)
         count = 1
     return count > limit
+
+
+def too_many_requests(request) -> HttpResponse:
+    """The translated 429 page, for a view whose `throttle` said no."""
+    return render(request, "429.html", status=429)

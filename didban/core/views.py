@@ -163,3 +163,8 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
 @login_required
 def api_docs(request: HttpRequest) -> HttpResponse:
     return render(request, "core/api_docs.html", {"can_tokens": has_any(request.user, "org.view")})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid CSRF token (an old page, blocked cookies): say what to do."""
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)
