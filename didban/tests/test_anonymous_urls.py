@@ -132,8 +132,9 @@ def _is_public(name: str, namespace: str) -> bool:
 
 
 def _refused(url: str, namespace: str, response) -> bool:
-    if url.startswith("/api/v1/"):
-        return response.status_code in (401, 403)
+    # The API, and machine endpoints such as event streams, refuse without a redirect.
+    if response.status_code in (401, 403):
+        return True
     if response.status_code != 302:
         return False
     location = response["Location"]
