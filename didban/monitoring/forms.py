@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from didban.core.fields import JalaliDateField
+from didban.monitoring.models import AlertRule, Outlet, Source, TopicHit
+
+
+class SourceForm(forms.Form):
+    outlet_name = forms.CharField(label=_("Outlet"), max_length=200)
+    outlet_kind = forms.ChoiceField(label=_("Outlet type"), choices=Outlet.Kind.choices)
+    name = forms.CharField(label=_("Source name"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Source.Kind.choices)
+    url = forms.CharField(label=_("Address or path"), max_length=1000)
+    poll_minutes = forms.IntegerField(label=_("Poll every (minutes)"), initial=15, min_value=1)
+
+
+class TopicForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    rule = forms.CharField(
+        label=_("Rule"),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto", "spellcheck": "false"}),
+        help_text=_(
+            'AND, OR, NOT, parentheses, "exact phrase", prefix*, NEAR/5. '
+            'Example: (مشارکت OR "حضور در انتخابات") AND کرج NOT فوتبال'
+        ),
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class AlertRuleForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("On"), choices=AlertRule.Kind.choices)
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=None, required=False)
+    recipients = forms.ModelMultipleChoiceField(label=_("People"), queryset=None)
+    mode = forms.ChoiceField(label=_("When"), choices=AlertRule.Mode.choices)
+    by_app = forms.BooleanField(label=_("In the app"), required=False, initial=True)
+    by_email = forms.BooleanField(label=_("By email"), required=False)
+    messenger_channel_id = forms.IntegerField(
+        label=_("Messenger channel (publishing channel number)"), required=False
+    )
+    messenger_chat = forms.CharField(label=_("Messenger chat id"), required=False, max_length=200)
+    max_per_hour = forms.IntegerField(label=_("At most per hour"), initial=20, min_value=1)
+
+    def __init__(self, *args, topics=None, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = topics
+        self.fields["recipients"].queryset = people
+
+
+class ArticleSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=500)
+    source = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    outlet_kind = forms.ChoiceField(
+        label=_("Outlet type"), choices=[("", _("All types")), *Outlet.Kind.choices], required=False
+    )
+    place = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    topic = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    tone = forms.ChoiceField(
+        label=_("Tone"), choices=[("", _("Any tone")), *TopicHit.Tone.choices], required=False
+    )
+    story = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    since = JalaliDateField(label=_("From"), required=False)
+    until = JalaliDateField(label=_("To"), required=False)
+    order = forms.ChoiceField(
+        label=_("Order"),
+        choices=[("relevance", _("Relevance")), ("newest", _("Newest first"))],
+        required=False,
+    )

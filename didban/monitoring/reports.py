@@ -1,0 +1,77 @@
+"""The daily monitoring report of an organisation: confirmed hits by tone and outlet, topics,
+top stories and pickups of our items."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+
+from didban.lib.jalali import TEHRAN, parse_jalali_date
+from didban.monitoring import queries
+from didban.monitoring.models import TopicHit
+
+
+def day_bounds(text: str):
+    """The Tehran day typed as a Jalali date (today when empty or wrong), as UTC bounds."""
+    try:
+        day = parse_jalali_date(text) if text else None
+    except ValueError:
+        day = None
+    day = day or timezone.localtime(timezone.now(), TEHRAN).date()
+    start = datetime.combine(day, time(0), tzinfo=TEHRAN)
+    return day, start, start + timedelta(days=1)
+
+
+def daily_report(user, day_text: str = "") -> dict:
+    day, start, end = day_bounds(day_text)
+    hits = queries.list_hits(user).filter(article__published_at__gte=start,
+                                          article__published_at__lt=end)  # fmt: skip
+    confirmed = hits.filter(state=TopicHit.State.CONFIRMED)
+    by_tone = dict(confirmed.values_list("tone").annotate(n=Count("id")).values_list("tone", "n"))
+    tones = [
+        {"tone": value, "label": label, "count": by_tone.get(value, 0)}
+        for value, label in TopicHit.Tone.choices
+    ]
+    by_outlet = list(
+        confirmed.values("article__outlet__name", "tone")
+        .annotate(n=Count("id"))
+        .order_by("article__outlet__name", "tone")
+    )
+    outlets: dict[str, dict] = {}
+    for row in by_outlet:
+        entry = outlets.setdefault(
+            row["article__outlet__name"],
+            {"name": row["article__outlet__name"], "positive": 0, "neutral": 0, "negative": 0,
+             "untagged": 0, "total": 0},
+        )  # fmt: skip
+        entry[row["tone"] or "untagged"] += row["n"]
+        entry["total"] += row["n"]
+    topics = list(
+        hits.values("topic__name").annotate(n=Count("id")).order_by("-n", "topic__name")[:30]
+    )
+    stories = (
+        queries.list_stories(user)
+        .filter(last_seen_at__gte=start, first_seen_at__lt=end, article_count__gt=1)
+        .order_by("-outlet_count", "-article_count")[:10]
+    )
+    pickups = (
+        queries.list_pickups(user)
+        .filter(article__published_at__gte=start, article__published_at__lt=end)
+        .order_by("delay_seconds")
+    )
+    return {
+        "day": day,
+        "start": start,
+        "tones": tones,
+        "outlets": sorted(outlets.values(), key=lambda o: -o["total"]),
+        "topics": topics,
+        "stories": list(stories),
+        "pickups": list(pickups[:100]),
+        "confirmed": list(confirmed.order_by("-importance", "-article__published_at")[:200]),
+        "hits_total": hits.count(),
+        "articles_total": queries.list_articles(user)
+        .filter(published_at__gte=start, published_at__lt=end)
+        .count(),
+    }
