@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from didban.command import metrics, queries
 from didban.command.feed import FEED_VERBS, describe
@@ -28,12 +29,12 @@ from didban.lib.persian import to_persian_digits
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "vazirmatn" / "fonts" / "ttf"
 
 SECTIONS = [
-    ("production.", "Production (items published)"),
-    ("delivery.sent.", "Deliveries by channel"),
-    ("delivery.failed.", "Failed deliveries"),
-    ("monitoring.", "Media monitoring"),
-    ("field.", "Display campaign (field)"),
-    ("violations.", "Campaign violations"),
+    ("production.", gettext_lazy("Production (items published)")),
+    ("delivery.sent.", gettext_lazy("Deliveries by channel")),
+    ("delivery.failed.", gettext_lazy("Failed deliveries")),
+    ("monitoring.", gettext_lazy("Media monitoring")),
+    ("field.", gettext_lazy("Display campaign (field)")),
+    ("violations.", gettext_lazy("Campaign violations")),
 ]
 
 
@@ -67,7 +68,7 @@ def collect(org, period: str, start: datetime, end: datetime) -> ReportData:
     from didban.command.targets import progress
 
     with translation.override("fa"):
-        labels = metrics.labels()
+        labels = {k: str(v) for k, v in metrics.labels().items()}
         figures = queries.totals(org, start, end)
         data = ReportData(org=org, period=period, start=start, end=end)
         data.created_at = timezone.now()
@@ -79,7 +80,7 @@ def collect(org, period: str, start: datetime, end: datetime) -> ReportData:
             ]
             if rows or prefix in ("production.", "delivery.sent."):
                 data.sections.append(
-                    {"title": _(title), "rows": rows, "total": sum(v for _l, v in rows)}
+                    {"title": str(title), "rows": rows, "total": sum(v for _l, v in rows)}
                 )
         data.levels = [
             (labels.get(k, k), v) for k, v in sorted(queries.gauges(org, before=end).items())
