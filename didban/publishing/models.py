@@ -205,3 +205,12 @@ class SandboxPost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel_id}#{self.pk}"
+
+    def safe_html(self) -> str:
+        """The post's Telegram-style HTML, sanitised for the preview page."""
+        import nh3
+
+        return nh3.clean(
+            self.text, tags={"b", "strong", "i", "em", "u", "s", "code", "pre", "a"},
+            attributes={"a": {"href"}},
+        )  # fmt: skip

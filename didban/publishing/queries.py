@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from didban.core.access import scope_q
+from didban.core.access import _membership_paths, scope_q
 from didban.publishing.models import Channel, Delivery, SandboxPost
 
 
 def list_channels(user, *, permission: str = "publishing.view") -> QuerySet[Channel]:
-    return Channel.objects.filter(scope_q(user, permission)).select_related("org")
+    """Channels in the user's subtree; for viewing, also the channels above that carry the
+    subtree's items (a committee editor sees the county HQ's channels)."""
+    q = scope_q(user, permission)
+    if permission == "publishing.view" and not user.is_superuser:
+        above = {
+            int(part)
+            for path in _membership_paths(user, permission)
+            for part in path.strip("/").split("/")[:-1]
+            if part
+        }
+        if above:
+            q |= Q(org_id__in=above, covers_suborgs=True)
+    return Channel.objects.filter(q).select_related("org")
 
 
 def access_channel(user, channel_id: int, *, permission: str = "publishing.view") -> Channel:
