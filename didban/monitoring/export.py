@@ -47,11 +47,11 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list]) -> Non
     ws = wb.active if wb.active.max_row == 1 and wb.active.title == "Sheet" else wb.create_sheet()
     ws.title = title[:31]
     ws.sheet_view.rightToLeft = True
-    ws.append(header)
+    ws.append([str(h) for h in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        ws.append(["" if v is None else str(v) for v in row])
     for column in ws.columns:
         width = min(60, max(10, *(len(str(c.value or "")) for c in column[:50])))
         ws.column_dimensions[column[0].column_letter].width = width

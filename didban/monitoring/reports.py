@@ -4,13 +4,16 @@ top stories and pickups of our items."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count
 from django.utils import timezone
 
-from didban.lib.jalali import TEHRAN, parse_jalali_date
+from didban.lib.jalali import parse_jalali_date
 from didban.monitoring import queries
 from didban.monitoring.models import TopicHit
+
+TEHRAN = ZoneInfo("Asia/Tehran")
 
 
 def day_bounds(text: str):

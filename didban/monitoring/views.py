@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from didban.accounts.forms import apply_errors
 from didban.core.access import has_any, has_perm, scoped_orgs
-from didban.lib.jalali import TEHRAN
 from didban.monitoring import actions, export, queries
 from didban.monitoring.forms import AlertRuleForm, ArticleSearchForm, SourceForm, TopicForm
 from didban.monitoring.models import TopicHit
+from didban.monitoring.reports import TEHRAN
 from didban.monitoring.rules import RuleError, parse_rule
 from didban.monitoring.search import highlight, search
 
