@@ -211,7 +211,8 @@ def telegram_html(story: Story) -> str:
     e = html.escape
     blocks = [f"<b>{e(story.title)}</b>"]
     if story.correction_note:
-        blocks.append(f"<i>{e(_('Corrected'))}: {e(story.correction_note)}</i>")
+        label = _("Corrected")
+        blocks.append(f"<i>{e(label)}: {e(story.correction_note)}</i>")
     if story.lead:
         blocks.append(e(story.lead))
     if story.body_text:
@@ -223,7 +224,8 @@ def telegram_html(story: Story) -> str:
 def plain_text(story: Story) -> str:
     blocks = [story.title]
     if story.correction_note:
-        blocks.append(f"{_('Corrected')}: {story.correction_note}")
+        label = _("Corrected")
+        blocks.append(f"{label}: {story.correction_note}")
     blocks += [story.lead, story.body_text, f"{footer_text(story)}\n{story.url}"]
     return "\n\n".join(b for b in blocks if b)
 

@@ -29,7 +29,9 @@ def test_editor_publishes_to_website_and_bale(
 
     login(page, live_server, personas.county_editor)
     page.goto(live_server.url + item.get_absolute_url())
-    page.get_by_role("button", name="انتشار فوری").or_(page.locator("button[value=publish]")).first.click()
+    page.get_by_role("button", name="انتشار فوری").or_(
+        page.locator("button[value=publish]")
+    ).first.click()
     page.wait_for_load_state()
     panel = page.get_by_test_id("item-deliveries")
     statuses = panel.get_by_test_id("delivery-status")
@@ -40,7 +42,9 @@ def test_editor_publishes_to_website_and_bale(
     page.reload()
     statuses = page.get_by_test_id("item-deliveries").get_by_test_id("delivery-status")
     assert sorted(s.get_attribute("data-status") for s in statuses.all()) == ["sent", "sent"]
-    page.get_by_test_id("item-deliveries").screenshot(path=screenshot_dir / "publishing-item-deliveries.png")
+    page.get_by_test_id("item-deliveries").screenshot(
+        path=screenshot_dir / "publishing-item-deliveries.png"
+    )
     page.screenshot(path=screenshot_dir / "publishing-item-page.png", full_page=True)
     # The fake Bale server received the post, with the news code and the page link.
     item.refresh_from_db()
