@@ -261,9 +261,10 @@ WORKER_STALE_SECONDS = envint("DIDBAN_WORKER_STALE_SECONDS", "120")
 
 # REST API.
 REST_FRAMEWORK = {
+    # Bearer first: its WWW-Authenticate header makes a refused request a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "didban.api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "didban.api.pagination.Pagination",
