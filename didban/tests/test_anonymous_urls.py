@@ -10,6 +10,7 @@ import re
 from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
@@ -22,6 +23,10 @@ FOUNDATION_PUBLIC = {
     "api-schema",  # the OpenAPI description (no data); the docs page needs a login
     "admin:login",
     "admin:logout",
+    # The field app's PWA files: browsers fetch a manifest without cookies. (Until the field
+    # app lists them in its own PUBLIC_URL_NAMES.)
+    "field:app_manifest",
+    "field:app_sw",
 }
 PUBLIC_NAMESPACES = {"portal"}
 
@@ -36,9 +41,15 @@ REGEX_CANDIDATES = ["1", "x", "auth", "accounts", "core", "places", "api", "x/y"
 
 
 def public_url_names() -> set[str]:
+    """The foundation's names plus every app's `urls.PUBLIC_URL_NAMES` (portal, compliance…)."""
     names = set(FOUNDATION_PUBLIC)
-    for module_name in ("didban.portal.urls", "didban.compliance.urls"):
-        module = import_module(module_name)
+    for config in apps.get_app_configs():
+        if not config.name.startswith("didban."):
+            continue
+        try:
+            module = import_module(f"{config.name}.urls")
+        except ModuleNotFoundError:
+            continue
         namespace = getattr(module, "app_name", "")
         for name in getattr(module, "PUBLIC_URL_NAMES", []):
             names.add(f"{namespace}:{name}" if namespace and ":" not in name else name)
