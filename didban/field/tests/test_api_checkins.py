@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
 
 from didban.field import actions
 from didban.field.models import CheckIn
@@ -63,7 +62,12 @@ def test_header_key_and_conflict(personas, placement, client_for):
     key = uuid.uuid4()
     data = payload(placement, key)
     del data["client_uuid"]
-    assert client.post(URL, {**data, "photo": photo()}, headers={"X-Client-UUID": str(key)}).status_code == 201
+    assert (
+        client.post(
+            URL, {**data, "photo": photo()}, headers={"X-Client-UUID": str(key)}
+        ).status_code
+        == 201
+    )
     other = client.post(URL, {**payload(placement, key, note="چیز دیگر"), "photo": photo()})
     assert other.status_code == 409
     assert other.json()["error"]["code"] == "conflict" and other.json()["error"]["message"]
@@ -79,9 +83,15 @@ def test_bad_input_is_a_clear_400(personas, placement, client_for):
         {**payload(placement, "not-a-uuid"), "photo": photo()},
         {**payload(placement, uuid.uuid4(), to_state="flying"), "photo": photo()},
         {**payload(placement, uuid.uuid4(), latitude="99"), "photo": photo()},
-        {**payload(placement, uuid.uuid4()), "photo": SimpleUploadedFile("p.jpg", b"GIF89a not really")},
+        {
+            **payload(placement, uuid.uuid4()),
+            "photo": SimpleUploadedFile("p.jpg", b"GIF89a not really"),
+        },
         payload(placement, uuid.uuid4()),  # no photo
-        {**payload(placement, uuid.uuid4(), to_state="verified"), "photo": photo()},  # not allowed yet
+        {
+            **payload(placement, uuid.uuid4(), to_state="verified"),
+            "photo": photo(),
+        },  # not allowed yet
         {**payload(placement, uuid.uuid4(), client_time="yesterday"), "photo": photo()},
     ]
     for data in cases:
@@ -105,7 +115,9 @@ def test_agent_bundle_lists_tasks_with_sites_and_designs(personas, placement, cl
 def test_parallel_uploads_of_one_submission_make_one_row(personas, placement):
     """20 uploads of one submission at once: exactly one row (the database's unique id decides)."""
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("the in-memory SQLite test database has table locks, not WAL: run on PostgreSQL")
+        pytest.skip(
+            "the in-memory SQLite test database has table locks, not WAL: run on PostgreSQL"
+        )
     agent = personas.county_field_agent
     key = uuid.uuid4()
     raw = jpeg_bytes(taken=WHEN)
@@ -117,7 +129,9 @@ def test_parallel_uploads_of_one_submission_make_one_row(personas, placement):
         client = Client()
         client.force_login(agent)
         try:
-            response = client.post(URL, {**payload(placement, key), "photo": SimpleUploadedFile("p.jpg", raw)})
+            response = client.post(
+                URL, {**payload(placement, key), "photo": SimpleUploadedFile("p.jpg", raw)}
+            )
             results.append(response.status_code)
         finally:
             connection.close()

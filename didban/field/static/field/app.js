@@ -100,7 +100,14 @@
         if (e.kind === "checkin" && e.state !== "sent") pending[e.fields.placement] = e;
       });
       if (!bundle.tasks.length) { root.innerHTML = '<p class="text-body-secondary">' + esc(T.no_tasks) + "</p>"; return; }
-      root.innerHTML = bundle.tasks.map(function (t) {
+      // One card per placement: its most urgent task (the list comes sorted by due day).
+      var seen = {};
+      var firsts = bundle.tasks.filter(function (t) {
+        if (seen[t.placement]) return false;
+        seen[t.placement] = true;
+        return true;
+      });
+      root.innerHTML = firsts.map(function (t) {
         var p = placements[t.placement] || {}, s = sites[p.site] || {}, d = designs[p.design] || {};
         var wait = pending[p.id];
         return '<div class="card task-card mb-2' + (t.overdue ? " overdue" : "") + '" data-task="' + t.id + '" data-placement="' + p.id + '">' +
@@ -170,7 +177,7 @@
       url: body.dataset.checkinUrl,
       kind: "checkin",
       draft: action === "draft",
-      label: (site.name || "") + " → " + (T.states[data.get("to_state")] || ""),
+      label: (site.name || "") + " · " + (T.states[data.get("to_state")] || ""),
       fields: {
         placement: placement.id, to_state: data.get("to_state"), client_time: new Date().toISOString(),
         latitude: data.get("latitude"), longitude: data.get("longitude"), accuracy_m: data.get("accuracy_m"),

@@ -192,8 +192,21 @@
           });
         }, Promise.resolve());
       });
-    }).catch(function () {}).then(function () { flushing = null; });
+    }).catch(function () {}).then(function () { flushing = null; return scheduleRetry(); });
     return flushing;
+  }
+
+  // Wake up at the earliest retry time (the 15-second timer is the safety net).
+  var retryTimer = null;
+  function scheduleRetry() {
+    return all().then(function (items) {
+      var times = items.filter(function (e) { return e.state === "failed" && e.retry_at; })
+        .map(function (e) { return Date.parse(e.retry_at); });
+      clearTimeout(retryTimer);
+      if (!times.length) return;
+      var wait = Math.max(200, Math.min.apply(null, times) - Date.now() + 50);
+      retryTimer = setTimeout(flush, Math.min(wait, MAX_DELAY));
+    });
   }
 
   var timer = null;

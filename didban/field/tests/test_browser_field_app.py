@@ -1,0 +1,148 @@
+"""In Debian's chromium: the field agent works offline; the outbox keeps the check-in (and its
+photo) until the server confirms it, survives a reload, and never duplicates a submission."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from didban.field import actions
+from didban.field.models import CheckIn
+from didban.field.tests.helpers import approved_design, jpeg_bytes, site, window
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+KARAJ = {"latitude": 35.83266, "longitude": 50.99155, "accuracy": 10}
+
+
+@pytest.fixture
+def planned(world, personas):
+    editor = personas.county_editor
+    today = timezone.localdate()
+    win = window(editor, world, starts=today - timedelta(days=3), ends=today + timedelta(days=20))
+    placement = actions.do_create_placement(
+        actor=editor,
+        window=win,
+        site=site(editor, world),
+        design=approved_design(editor, world.karaj_info),
+    )
+    actions.do_plan_window(actor=editor, window=win)
+    return placement
+
+
+def new_page(browser, live_server, login, user, **context_args):
+    context = browser.new_context(
+        geolocation=KARAJ, permissions=["geolocation"], locale="fa-IR", **context_args
+    )
+    page = context.new_page()
+    login(page, live_server, user)
+    page.goto(f"{live_server.url}/field/app/")
+    page.wait_for_selector("[data-placement]")
+    return context, page
+
+
+def record_installation(page):
+    page.locator(".open-checkin").first.click()
+    page.select_option("select[name=to_state]", "installed")
+    page.wait_for_function("document.querySelector('[data-gps=latitude]').value !== ''")
+    page.set_input_files(
+        "input[name=photo]",
+        files=[
+            {
+                "name": "install.jpg",
+                "mimeType": "image/jpeg",
+                "buffer": jpeg_bytes(taken=timezone.localtime().replace(tzinfo=None)),
+            }
+        ],
+    )
+    page.locator("button[value=queue]").click()
+    page.wait_for_selector("[data-testid=queued-note]")
+    page.get_by_test_id("outbox-tab").click()
+
+
+def outbox_state(page) -> str:
+    return page.locator("#outbox li").first.get_attribute("data-state")
+
+
+def test_offline_checkin_waits_in_the_outbox_and_is_sent_once_online(
+    browser, live_server, login, personas, planned, screenshot_dir
+):
+    context, page = new_page(browser, live_server, login, personas.county_field_agent)
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+
+    context.set_offline(True)
+    page.wait_for_function("document.getElementById('net').dataset.state === 'offline'")
+    record_installation(page)
+    assert outbox_state(page) == "queued"
+    assert "در صف" in page.locator("#outbox").inner_text()
+    page.screenshot(path=screenshot_dir / "field-app-offline-outbox.png", full_page=True)
+
+    # Reload while offline: the service worker serves the shell, the outbox is still there.
+    page.reload()
+    page.wait_for_selector("[data-placement]")
+    page.get_by_test_id("outbox-tab").click()
+    page.wait_for_selector("#outbox li[data-state]")
+    assert outbox_state(page) in ("queued", "failed")
+    assert "ارسال شد" not in page.locator("#outbox").inner_text()
+    assert page.get_by_test_id("pending").count() == 1
+    assert CheckIn.objects.count() == 0
+
+    context.set_offline(False)
+    page.wait_for_selector("#outbox li[data-state=sent]", timeout=30000)
+    assert CheckIn.objects.count() == 1
+    checkin = CheckIn.objects.get()
+    assert checkin.to_state == "installed" and checkin.photo and checkin.flags == []
+    assert re.search("[۰-۹]", page.locator("#outbox").inner_text())
+    page.screenshot(path=screenshot_dir / "field-app-sent.png", full_page=True)
+    context.close()
+
+
+def test_lost_response_is_retried_and_makes_one_row(browser, live_server, login, personas, planned):
+    """The server saves the check-in but the answer never reaches the phone; the retry gets
+    the first result back (200) and the server still has one row."""
+    context, page = new_page(
+        browser, live_server, login, personas.county_field_agent, service_workers="block"
+    )
+    calls = []
+
+    def lose_first_answer(route):
+        calls.append(route.request.url)
+        if len(calls) == 1:
+            route.fetch()  # reaches the server
+            route.abort("connectionreset")  # the answer is lost
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/field/checkins/", lose_first_answer)
+    record_installation(page)
+    page.wait_for_selector("#outbox li[data-state=sent]", timeout=30000)
+    assert len(calls) == 2
+    assert CheckIn.objects.count() == 1
+    context.close()
+
+
+def test_server_error_keeps_it_and_retries_with_backoff(
+    browser, live_server, login, personas, planned
+):
+    context, page = new_page(
+        browser, live_server, login, personas.county_field_agent, service_workers="block"
+    )
+    calls = []
+
+    def fail_first(route):
+        calls.append(1)
+        if len(calls) == 1:
+            route.fulfill(status=500, content_type="text/html", body="<h1>Server Error</h1>")
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/field/checkins/", fail_first)
+    record_installation(page)
+    page.wait_for_selector("#outbox li[data-state=failed]", timeout=10000)
+    assert CheckIn.objects.count() == 0
+    assert "HTTP 500" in page.locator("#outbox").inner_text()
+    page.wait_for_selector("#outbox li[data-state=sent]", timeout=30000)
+    assert len(calls) == 2 and CheckIn.objects.count() == 1
+    context.close()
