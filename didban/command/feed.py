@@ -19,7 +19,7 @@ class FeedVerb:
 
 
 FEED_VERBS: dict[str, FeedVerb] = {
-    "item.publish": FeedVerb(_("Published"), "newspaper", "success"),
+    "item.publish": FeedVerb(_("Item published"), "newspaper", "success"),
     "item.publish_scheduled": FeedVerb(_("Published on schedule"), "newspaper", "success"),
     "item.correct": FeedVerb(_("Correction published"), "pencil-square", "info"),
     "item.retract": FeedVerb(_("Retracted"), "x-octagon", "warning"),

@@ -42,7 +42,7 @@ def _org(request, permission: str = "command.view"):
             raise PermissionDenied
         return queries.access_org(request.user, int(org_id), permission)
     org = queries.default_org(request.user, getattr(request, "membership", None))
-    if org is None:
+    if org is None or not has_perm(request.user, permission, org):
         raise PermissionDenied
     return org
 
@@ -267,7 +267,7 @@ async def stream(request):
             return HttpResponse(status=404)
     resume = request.headers.get("Last-Event-ID") or request.GET.get("after") or ""
     after = int(resume) if resume.isdigit() else await sync_to_async(queries.last_seq)()
-    language = translation.get_language()
+    language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
 
     def fetch(last):
         with translation.override(language):
@@ -297,7 +297,11 @@ async def stream(request):
             yield "retry: 2000\n\n"
             try:
                 while time.monotonic() - began < STREAM_SECONDS:
-                    for event in fetch(last):
+                    try:
+                        found = fetch(last)
+                    except Exception:  # the database went away: end; the browser reconnects
+                        return
+                    for event in found:
                         last = event["seq"]
                         yield _sse(event)
                     if time.monotonic() - beat > HEARTBEAT_SECONDS:
