@@ -176,6 +176,7 @@ def test_duplicate_guids_and_missing_or_future_dates(fakesite, make_source):
     assert all(a.published_at <= timezone.now() for a in Article.objects.all())
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_fetches_due_sources_and_survives_broken_ones(fakesite, make_source, settings):
     """One worker round: due sources are enqueued and fetched; a broken one does not stop it."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,0 +1,150 @@
+"""REST endpoints of monitoring: sources, article search, topic validation, filtering."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from didban.api.pagination import Pagination
+from didban.core.access import has_any
+from didban.monitoring import actions, queries
+from didban.monitoring.models import Article, Source, TopicHit
+from didban.monitoring.rules import RuleError, parse_rule
+from didban.monitoring.search import highlight, search
+
+
+class SourceOutput(serializers.ModelSerializer):
+    outlet = serializers.CharField(source="outlet.name")
+    outlet_kind = serializers.CharField(source="outlet.kind")
+    healthy = serializers.BooleanField()
+    silent_too_long = serializers.BooleanField()
+    error = serializers.CharField(source="error_text")
+
+    class Meta:
+        model = Source
+        fields = [
+            "id", "name", "kind", "url", "outlet", "outlet_kind", "is_active", "poll_minutes",
+            "last_success_at", "consecutive_failures", "error", "items_per_day", "healthy",
+            "silent_too_long", "next_fetch_at",
+        ]  # fmt: skip
+
+
+class SourceListApi(APIView):
+    @extend_schema(responses=SourceOutput(many=True), operation_id="monitoring_sources_list")
+    def get(self, request):
+        sources = queries.list_sources(request.user).order_by("name")
+        paginator = Pagination()
+        page = paginator.paginate_queryset(sources, request, view=self)
+        return paginator.get_paginated_response(SourceOutput(page, many=True).data)
+
+
+class ArticleOutput(serializers.ModelSerializer):
+    outlet = serializers.CharField(source="outlet.name")
+    snippet = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = ["id", "title", "url", "outlet", "author", "published_at", "story", "snippet"]
+
+    def get_snippet(self, article) -> str:
+        return str(highlight(article.text, self.context.get("node")))
+
+
+class ArticleSearchApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="query in the topic rule language"),
+            OpenApiParameter("order", str, enum=["relevance", "newest"]),
+            OpenApiParameter("source", int),
+            OpenApiParameter("story", int),
+        ],
+        responses=ArticleOutput(many=True),
+        operation_id="monitoring_articles_search",
+    )
+    def get(self, request):
+        params = request.query_params
+        articles = queries.list_articles(request.user)
+        for name in ("source", "story"):
+            if params.get(name, "").isdigit():
+                articles = articles.filter(**{f"{name}_id": int(params[name])})
+        node = None
+        if params.get("q", "").strip():
+            try:
+                articles, node = search(articles, params["q"][:500], order=params.get("order", ""))
+            except RuleError as exc:
+                raise ValidationError({"q": str(exc)}) from None
+        else:
+            articles = articles.order_by("-published_at", "-id")
+        paginator = Pagination()
+        page = paginator.paginate_queryset(articles, request, view=self)
+        data = ArticleOutput(page, many=True, context={"node": node}).data
+        return paginator.get_paginated_response(data)
+
+
+class TopicValidateApi(APIView):
+    class Input(serializers.Serializer):
+        rule = serializers.CharField(max_length=3000, trim_whitespace=False)
+
+    class Output(serializers.Serializer):
+        valid = serializers.BooleanField()
+        message = serializers.CharField(allow_blank=True)
+        column = serializers.IntegerField(allow_null=True)
+
+    @extend_schema(request=Input, responses=Output, operation_id="monitoring_topics_validate")
+    def post(self, request):
+        if not has_any(request.user, "monitoring.view"):
+            raise PermissionDenied
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            parse_rule(data.validated_data["rule"])
+        except RuleError as exc:
+            return Response({"valid": False, "message": exc.message, "column": exc.column})
+        return Response({"valid": True, "message": "", "column": None})
+
+
+class HitOutput(serializers.ModelSerializer):
+    topic = serializers.CharField(source="topic.name")
+    title = serializers.CharField(source="article.title")
+    url = serializers.CharField(source="article.url")
+
+    class Meta:
+        model = TopicHit
+        fields = ["id", "topic", "title", "url", "state", "tone", "importance", "note", "hour"]
+
+
+class HitListApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("state", str, enum=TopicHit.State.values)],
+        responses=HitOutput(many=True),
+        operation_id="monitoring_hits_list",
+    )
+    def get(self, request):
+        hits = queries.list_hits(request.user, permission="monitoring.filter")
+        state = request.query_params.get("state", "")
+        if state in TopicHit.State.values:
+            hits = hits.filter(state=state)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(hits.order_by("-pk"), request, view=self)
+        return paginator.get_paginated_response(HitOutput(page, many=True).data)
+
+
+class HitReviewApi(APIView):
+    class Input(serializers.Serializer):
+        state = serializers.ChoiceField(choices=TopicHit.State.choices, required=False)
+        tone = serializers.ChoiceField(
+            choices=[("", ""), *TopicHit.Tone.choices], required=False, allow_blank=True
+        )
+        importance = serializers.ChoiceField(choices=TopicHit.Importance.choices, required=False)
+        note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    @extend_schema(request=Input, responses=HitOutput, operation_id="monitoring_hits_review")
+    def post(self, request, hit_id: int):
+        hit = queries.access_hit(request.user, hit_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        hit = actions.do_review_hit(actor=request.user, hit=hit, **data.validated_data)
+        return Response(HitOutput(hit).data)
