@@ -36,7 +36,10 @@
   document.querySelectorAll("[data-tab]").forEach(function (btn) {
     btn.addEventListener("click", function () {
       document.querySelectorAll("[data-tab]").forEach(function (b) { b.classList.toggle("active", b === btn); });
-      document.querySelectorAll("[data-pane]").forEach(function (p) { p.hidden = p.dataset.pane !== btn.dataset.tab; });
+      document.querySelectorAll("[data-pane]").forEach(function (p) {
+        p.hidden = p.dataset.pane !== btn.dataset.tab;
+        if (!p.hidden) p.querySelectorAll(OUTBOX_FORMS).forEach(locate);
+      });
     });
   });
 
@@ -147,7 +150,7 @@
   });
 
   function locate(form) {
-    var text = form.querySelector(".gps-text");
+    var text = form.querySelector(".gps-text, [data-gps-text]") || document.createElement("span");
     if (!navigator.geolocation) { text.textContent = T.gps_none; return; }
     text.textContent = T.gps_wait;
     navigator.geolocation.getCurrentPosition(function (pos) {
@@ -159,8 +162,9 @@
     }, function () { text.textContent = T.gps_none; }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   }
 
+  var GPS_NAMES = { latitude: "latitude", longitude: "longitude", accuracy: "accuracy_m" };
   function fill(form, kind, value) {
-    var input = form.querySelector('[data-gps="' + kind + '"]');
+    var input = form.querySelector('[data-gps="' + kind + '"]') || form.querySelector('[name="' + GPS_NAMES[kind] + '"]');
     if (input) input.value = value;
   }
 
@@ -191,20 +195,26 @@
     });
   }
 
-  // Forms that other apps put in the field app: <form data-outbox-url="…" data-outbox-label="…">.
+  // Forms that other apps put in the field app: <form data-outbox-url="…" data-outbox-label="…">
+  // (data-outbox-endpoint is read too). Text fields go as fields, every chosen file as a file.
+  var OUTBOX_FORMS = "form[data-outbox-url], form[data-outbox-endpoint]";
   document.addEventListener("submit", function (event) {
-    var form = event.target.closest("form[data-outbox-url]");
+    var form = event.target.closest(OUTBOX_FORMS);
     if (!form) return;
     event.preventDefault();
     var data = new FormData(form);
     var fields = {}, files = {};
     data.forEach(function (value, key) {
-      if (value instanceof File) { if (value.size) files[key] = value; } else if (key !== "csrfmiddlewaretoken") fields[key] = value;
+      if (value instanceof File) {
+        if (value.size) files[key] = (files[key] || []).concat([value]);
+      } else if (key !== "csrfmiddlewaretoken" && key !== "client_uuid") {
+        fields[key] = value;
+      }
     });
     form.querySelectorAll("[data-client-time]").forEach(function (input) { fields[input.name] = new Date().toISOString(); });
     DidbanOutbox.enqueue({
-      url: form.dataset.outboxUrl, kind: form.dataset.outboxKind || "form",
-      label: form.dataset.outboxLabel || form.dataset.outboxUrl, fields: fields, files: files,
+      url: form.dataset.outboxUrl || form.dataset.outboxEndpoint, kind: form.dataset.outboxKind || "form",
+      label: form.dataset.outboxLabel || form.dataset.outboxUrl || form.dataset.outboxEndpoint, fields: fields, files: files,
       draft: event.submitter && event.submitter.value === "draft",
     }).then(function () {
       form.reset();
@@ -214,7 +224,7 @@
     });
   });
   document.addEventListener("click", function (event) {
-    var btn = event.target.closest("form[data-outbox-url] [data-gps-button]");
+    var btn = event.target.closest("[data-gps-button]");
     if (btn) locate(btn.closest("form"));
   });
 

@@ -84,13 +84,14 @@
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
-  // files: {fieldName: File|Blob}; stored as {blob, name} so the photo survives a reload.
+  // files: {fieldName: File|Blob|[File…]}; kept as [{field, blob, name}] so photos survive a reload.
   function enqueue(spec) {
     var id = spec.client_uuid || uuid();
-    var files = {};
-    Object.keys(spec.files || {}).forEach(function (name) {
-      var f = spec.files[name];
-      if (f && f.size) files[name] = { blob: f, name: f.name || name + ".jpg" };
+    var files = [];
+    Object.keys(spec.files || {}).forEach(function (field) {
+      [].concat(spec.files[field]).forEach(function (f) {
+        if (f && f.size) files.push({ field: field, blob: f, name: f.name || field + ".jpg" });
+      });
     });
     var fields = Object.assign({}, spec.fields || {}, { client_uuid: id });
     var entry = {
@@ -135,7 +136,7 @@
       var v = entry.fields[k];
       if (v !== null && v !== undefined && v !== "") body.append(k, v);
     });
-    Object.keys(entry.files).forEach(function (k) { body.append(k, entry.files[k].blob, entry.files[k].name); });
+    (entry.files || []).forEach(function (f) { body.append(f.field, f.blob, f.name); });
     entry.state = "sending";
     entry.attempts += 1;
     return put(entry).then(function () {
@@ -150,7 +151,7 @@
         if (r.ok && data && data.id !== undefined && data.id !== null) {
           entry.state = "sent"; entry.server_id = data.id; entry.sent_at = new Date().toISOString();
           entry.error = ""; entry.retry_at = null; entry.response = data;
-          entry.files = {};  // the server holds the photo now
+          entry.files = [];  // the server holds the photos now
           return put(entry);
         }
         var message = (data && data.error && data.error.message) || ("HTTP " + r.status);
