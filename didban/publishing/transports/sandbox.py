@@ -19,7 +19,7 @@ class SandboxTransport(Transport):
         from didban.publishing.models import SandboxPost
 
         post = SandboxPost.objects.create(
-            channel=self.channel, delivery_id=delivery_id, method=step.method, text=step.text,
+            channel=self.channel, delivery_id=delivery_id or None, method=step.method, text=step.text,
             media=_media(step),
         )  # fmt: skip
         return Sent([f"sandbox-{post.pk}"])
