@@ -63,7 +63,7 @@ def run(report) -> None:
                 base_url=base,
                 rate_per_minute=0,
                 secret=secret,
-            )  # fmt: skip
+            )
             for n, (kind, target, base, secret) in enumerate(specs)
         ]
 
