@@ -58,7 +58,7 @@ PEOPLE = [
 
 # Karaj's PR units: municipalities of the city and its satellite towns, agencies, broadcaster.
 KARAJ_UNITS = [
-    ("karaj-municipality", "شهرداری کرج", "Karaj Municipality", "municipality", "3001012117"),
+    ("karaj-municipality", "شهرداری کرج", "Karaj Municipality", "municipality", "3001011590"),
     (
         "mohammadshahr-municipality",
         "شهرداری محمدشهر",

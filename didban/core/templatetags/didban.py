@@ -4,6 +4,7 @@ Gregorian and Latin digits in en. Templates use these filters, never raw dates."
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from django import template
 from django.conf import settings
@@ -59,8 +60,10 @@ def jmonth(value: date | datetime | None) -> str:
 @register.filter
 def since(value: datetime | None) -> str:
     """«۵ دقیقه پیش» / "5 minutes ago"."""
-    if value is None:
+    if value in (None, ""):
         return ""
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.get_default_timezone())
     return jalali.format_relative(value, timezone.now(), lang="fa" if _is_fa() else "en")
 
 
@@ -71,7 +74,7 @@ def digits(value, group: bool = False) -> str:
         return ""
     if _is_fa():
         return to_persian_digits(value, group=bool(group))
-    if group and isinstance(value, int):
+    if group and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return f"{value:,}"
     return str(value)
 
