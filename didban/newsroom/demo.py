@@ -91,7 +91,7 @@ def _load(*, root, orgs) -> None:
     info = orgs.get("karaj-info")
     if info is None:
         return
-    rng = random.Random(1402)
+    rng = random.Random(1402)  # noqa: S311 - repeatable demo data
     editor = User.objects.filter(username="karaj.editor").first() or root
     producer = User.objects.filter(username="karaj.producer").first() or root
     pr_officer = User.objects.filter(username="karaj.pr").first()
@@ -175,7 +175,7 @@ def _load(*, root, orgs) -> None:
     span = (END - START).total_seconds()
     announcement_no = 0
     timeline = []
-    for n in range(320):
+    for _n in range(320):
         # More items closer to election day.
         fraction = rng.random() ** 0.6
         when = START + timedelta(seconds=span * fraction)
