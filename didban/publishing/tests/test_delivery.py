@@ -214,8 +214,11 @@ def test_secret_is_encrypted_at_rest(bale_channel):
 
 
 def test_a_changed_key_fails_with_words(bale_channel, bot_api, publish, settings):
+    from django.utils import translation
+
     settings.SECRETS_KEY = "another key entirely"
-    item = publish()
+    with translation.override("en"):
+        item = publish()
     delivery = item.deliveries.get()
     assert delivery.status == "failed" and "secret" in delivery.last_error
 
