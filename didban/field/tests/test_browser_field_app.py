@@ -2,7 +2,7 @@
 photo) until the server confirms it, survives a reload, and never duplicates a submission."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -145,4 +145,89 @@ def test_server_error_keeps_it_and_retries_with_backoff(
     assert "HTTP 500" in page.locator("#outbox").inner_text()
     page.wait_for_selector("#outbox li[data-state=sent]", timeout=30000)
     assert len(calls) == 2 and CheckIn.objects.count() == 1
+    context.close()
+
+
+def test_coverage_page_and_library_in_persian(
+    page, live_server, login, personas, planned, screenshot_dir
+):
+    login(page, live_server, personas.county_supervisor)
+    page.goto(f"{live_server.url}/field/windows/{planned.window.pk}/coverage/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    table = page.get_by_test_id("coverage-table").inner_text()
+    assert "شهر" in table and "۱" in table
+    page.wait_for_selector(".leaflet-interactive")  # the site drawn on the blank map
+    page.screenshot(path=screenshot_dir / "field-coverage.png", full_page=True)
+    page.goto(f"{live_server.url}/field/designs/")
+    assert "طرح مشارکت حداکثری" in page.inner_text("body")
+    page.screenshot(path=screenshot_dir / "field-designs.png", full_page=True)
+    page.goto(f"{live_server.url}/field/windows/{planned.window.pk}/")
+    page.screenshot(path=screenshot_dir / "field-board.png", full_page=True)
+
+
+INJECTED_FORM = """
+(url) => {
+  const pane = document.querySelector('[data-pane=tasks]');
+  pane.insertAdjacentHTML('beforeend', `
+    <form data-outbox-url="${url}" data-outbox-label="گزارش تخلف" data-testid="violation-form">
+      <input name="csrfmiddlewaretoken" value="stale">
+      <textarea name="description"></textarea>
+      <input type="hidden" name="latitude"><input type="hidden" name="longitude"><input type="hidden" name="accuracy_m">
+      <input type="hidden" name="observed_at" data-client-time>
+      <input type="file" name="photos" multiple>
+      <button type="button" data-gps-button>GPS</button>
+      <button type="submit" value="queue">send</button>
+    </form>`);
+}
+"""
+
+
+def test_checkin_and_violation_report_offline_then_one_of_each(
+    browser, live_server, login, personas, planned, world
+):
+    """The outbox contract with compliance: a form marked data-outbox-url in the field app is
+    queued offline with its photos and sent once online; the server holds one of each."""
+    from django.apps import apps
+
+    if not apps.is_installed("didban.compliance"):
+        pytest.skip("compliance is not installed")
+    from didban.compliance.models import Election, Violation
+
+    Election.objects.create(
+        org=world.karaj, name="انتخابات مجلس ۱۴۰۲", slug="majlis-1402",
+        constituency="کرج", election_day=date(2024, 3, 1),
+    )  # fmt: skip
+    context, page = new_page(browser, live_server, login, personas.county_field_agent)
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    context.set_offline(True)
+    page.wait_for_function("document.getElementById('net').dataset.state === 'offline'")
+    record_installation(page)
+    page.locator("[data-tab=tasks]").click()
+    page.evaluate(INJECTED_FORM, "/api/v1/compliance/violations/")
+    form = page.get_by_test_id("violation-form")
+    form.locator("textarea").fill("پوستر نامزد روی دیوار مدرسه نصب شده است.")
+    form.locator("[data-gps-button]").click()
+    page.wait_for_function(
+        "document.querySelector('[data-testid=violation-form] [name=latitude]').value !== ''"
+    )
+    form.locator("input[type=file]").set_input_files(
+        files=[
+            {"name": "a.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(color=(10, 200, 10))},
+            {"name": "b.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(color=(10, 10, 200))},
+        ]
+    )
+    form.locator("button[type=submit]").click()
+    page.get_by_test_id("outbox-tab").click()
+    page.wait_for_function(
+        "document.querySelectorAll('#outbox li[data-state=queued]').length === 2"
+    )
+    assert CheckIn.objects.count() == 0 and Violation.objects.count() == 0
+
+    context.set_offline(False)
+    page.wait_for_function(
+        "document.querySelectorAll('#outbox li[data-state=sent]').length === 2", timeout=30000
+    )
+    assert CheckIn.objects.count() == 1
+    violation = Violation.objects.get()
+    assert violation.photos.count() == 2 and violation.latitude is not None
     context.close()
