@@ -134,7 +134,7 @@ def _revision(item: Item, actor, note: str = "") -> ItemRevision:
 
 def _lock_row(item: Item) -> Item:
     """The item re-read under a row lock: its status is checked against the latest state."""
-    return Item.objects.select_for_update().select_related("org").get(pk=item.pk)
+    return Item.objects.select_for_update(of=("self",)).select_related("org").get(pk=item.pk)
 
 
 def _require_status(item: Item, *allowed: str) -> None:
@@ -355,7 +355,7 @@ def do_publish_due_items(*, now: datetime | None = None) -> list[int]:
     for pk in list(due):
         with transaction.atomic():
             item = (
-                Item.objects.select_for_update()
+                Item.objects.select_for_update(of=("self",))
                 .select_related("org", "published_by")
                 .filter(pk=pk)
                 .first()
