@@ -4,7 +4,7 @@ What is generated (bulk-inserted; actions' audit cost is measured elsewhere):
 - the national tree: 1 national HQ, 31 province HQs, 450 county HQs (BENCH_COUNTIES);
 - rollup tables at national scale: 7 months (BENCH_DAYS=212) of hourly figures for every
   county, sparse like real activity: ~500,000 items published (production.<kind>) and
-  ~1,000,000 channel deliveries (delivery.sent.<kind>, 2 platforms) spread over the hours, plus
+  ~1,000,000 channel deliveries (delivery.sent.telegram, 2 per item) spread over the hours, plus
   the levels (designs on display, open violations) of the last 48 hours;
 - a raw sample: one province's 15 counties with the same density in the newsroom's Item table
   (~17,000 items over 7 months).
@@ -103,7 +103,7 @@ def run(report) -> None:
                 kind = rng.choice(KINDS)
                 bucket = floor(h, 60)
                 produced[(bucket, f"production.{kind}")] += 1
-                sent[(bucket, rng.choice(("delivery.sent.telegram", "delivery.sent.bale")))] += 2
+                sent[(bucket, "delivery.sent.telegram")] += 2
                 if county in sample_counties:
                     raw_items.append((county, kind, h))
             for (bucket, metric), value in [*produced.items(), *sent.items()]:
