@@ -118,3 +118,30 @@ def test_reports_download_is_scoped(client_for, personas, world):
     assert client_for(personas.province_supervisor).get(url).status_code == 200
     assert client_for(personas.outsider).get(url).status_code == 404
     assert client_for(personas.county_viewer).get(url).status_code == 404
+
+
+def test_stream_under_asgi_is_an_async_generator(personas, world):
+    """`didban serve` is ASGI: the same stream, from an async generator, same scope."""
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    other = _publish_audit(world.fardis_info, "خبر فردیس")
+    mine = _publish_audit(world.karaj_info, "خبر کرج")
+    client = AsyncClient()
+    client.force_login(personas.county_supervisor)
+
+    async def read():
+        response = await client.get(
+            reverse("command:stream"), headers={"Last-Event-ID": str(other.seq - 1)}
+        )
+        assert response["Content-Type"] == "text/event-stream"
+        text = ""
+        async for chunk in response.streaming_content:
+            text += chunk.decode() if isinstance(chunk, bytes) else chunk
+            if "event: audit" in text:
+                break
+        await response.streaming_content.aclose()
+        return text
+
+    text = async_to_sync(read)()
+    assert f"id: {mine.seq}" in text and "خبر کرج" in text and "فردیس" not in text
