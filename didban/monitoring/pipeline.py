@@ -140,10 +140,34 @@ class Ingestor:
         self.org = source.org
         self.now = now or timezone.now()
         self.topics = topics_for(self.org.path)
-        self.matcher = PickupMatcher(published_items(self.org.path, self.now - PICKUP_WINDOW))
+        self.matcher: PickupMatcher | None = None
+        self.matcher_since: datetime | None = None
         self.report = IngestReport()
+        self.known_keys: set[str] = set()
+        self.known_hashes: set[str] = set()
+
+    def _matcher_for(self, earliest: datetime) -> PickupMatcher:
+        """Our items published in the window before the earliest article of the batch."""
+        since = min(earliest, self.now) - PICKUP_WINDOW
+        if self.matcher is None or since < self.matcher_since:
+            self.matcher = PickupMatcher(published_items(self.org.path, since))
+            self.matcher_since = since
+        return self.matcher
 
     def ingest(self, entries: list[Entry]) -> IngestReport:
+        keys = [url_key(e.url)[:1000] for e in entries]
+        # Two queries for the whole batch instead of two per entry.
+        for chunk in range(0, len(keys), 500):
+            self.known_keys.update(
+                Article.objects.filter(
+                    org=self.org, url_key__in=keys[chunk : chunk + 500]
+                ).values_list("url_key", flat=True)
+            )
+        self.known_hashes.update(
+            Article.objects.filter(source=self.source).values_list("content_hash", flat=True)
+        )
+        dates = [e.published_at for e in entries if e.published_at]
+        self._matcher_for(min(dates) if dates else self.now)
         for entry in entries:
             self.ingest_one(entry)
         return self.report
@@ -152,7 +176,9 @@ class Ingestor:
         key = url_key(entry.url)[:1000]
         if not key or not (entry.text or entry.title):
             return None
-        if Article.objects.filter(org=self.org, url_key=key).exists():
+        if key in self.known_keys or (
+            not self.known_keys and Article.objects.filter(org=self.org, url_key=key).exists()
+        ):
             self.report.duplicates += 1
             return None
         title_words = tokens(entry.title)
@@ -160,9 +186,11 @@ class Ingestor:
         text_norm = " ".join(text_words)
         content_hash = hashlib.sha256(text_norm.encode()).hexdigest()
         # The same text under another address of the same source (duplicate GUIDs, mirrors).
-        if Article.objects.filter(source=self.source, content_hash=content_hash).exists():
+        if content_hash in self.known_hashes:
             self.report.duplicates += 1
             return None
+        self.known_keys.add(key)
+        self.known_hashes.add(content_hash)
         published = entry.published_at
         guessed = published is None or published > self.now + FUTURE_SLACK
         if guessed:
@@ -220,16 +248,20 @@ class Ingestor:
                 best, best_score = story_id, score
         if best is not None:
             story = Story.objects.get(pk=best)
-            outlets = set(story.articles.values_list("outlet_id", flat=True))
-            story.article_count = F("article_count") + 1
+            outlets = set(story.articles.values_list("outlet_id", flat=True).distinct())
+            story.article_count += 1
             story.outlet_count = len(outlets | {article.outlet_id})
             if article.published_at < story.first_seen_at:
                 story.first_seen_at = article.published_at
                 story.first_outlet_id = article.outlet_id
                 story.first_article = None
             story.last_seen_at = max(story.last_seen_at, article.published_at)
-            story.save()
-            story.refresh_from_db()
+            story.save(
+                update_fields=[
+                    "article_count", "outlet_count", "first_seen_at", "first_outlet",
+                    "first_article", "last_seen_at",
+                ]
+            )  # fmt: skip
             return story
         return Story.objects.create(
             org=self.org,
@@ -240,9 +272,12 @@ class Ingestor:
         )
 
     def _pickups(self, article: Article, found_shingles: set[int]) -> None:
-        for item, score in self.matcher.match(found_shingles):
+        matcher = self._matcher_for(article.published_at)
+        for item, score in matcher.match(found_shingles):
             if article.published_at < item.published_at - timedelta(minutes=5):
                 continue  # published before ours: not a pickup of our text
+            if article.published_at - item.published_at > PICKUP_WINDOW:
+                continue
             pickup, created = Pickup.objects.get_or_create(
                 item_id=item.item_id,
                 article=article,
@@ -267,11 +302,8 @@ class Ingestor:
         for topic, node in self.topics:
             if not matches(node, doc):
                 continue
-            hit, created = TopicHit.objects.get_or_create(
-                topic=topic, article=article, defaults={"org": self.org, "hour": hour}
-            )
-            if not created:
-                continue
+            # The article is new, so the hit is too.
+            hit = TopicHit.objects.create(topic=topic, article=article, org=self.org, hour=hour)
             self.report.hits.append(hit.pk)
             updated = HourlyCount.objects.filter(topic=topic, hour=hour).update(
                 count=F("count") + 1
