@@ -47,7 +47,9 @@ def _rules(n: int) -> list[str]:
     from didban.monitoring import corpus
 
     rng = random.Random(3)
-    words = [w for t in corpus.TOPICS + corpus.PLACES for w in t.split()]
+    from didban.lib.persian import tokens
+
+    words = [w for t in corpus.TOPICS + corpus.PLACES for w in tokens(t) if len(w) > 2]
     rules = []
     for i in range(n):
         a, b, c = rng.sample(words, 3)
