@@ -96,6 +96,8 @@
   function renderTasks() {
     var root = document.getElementById("tasks");
     if (!bundle) { root.innerHTML = ""; return; }
+    // Never wipe a form the agent is filling in; the list is redrawn once it is closed.
+    if (root.querySelector(".checkin-form")) return;
     var placements = index(bundle.placements), sites = index(bundle.sites), designs = index(bundle.designs);
     return DidbanOutbox.all().then(function (entries) {
       var pending = {};
@@ -133,7 +135,7 @@
     if (!btn) return;
     var card = btn.closest("[data-placement]");
     var slot = card.querySelector(".form-slot");
-    if (slot.firstChild) { slot.innerHTML = ""; return; }
+    if (slot.firstChild) { slot.innerHTML = ""; renderTasks(); return; }
     var placement = index(bundle.placements)[card.dataset.placement];
     var form = document.getElementById("checkin-form").content.firstElementChild.cloneNode(true);
     var select = form.querySelector("[name=to_state]");
@@ -148,6 +150,12 @@
     form.querySelector(".gps-btn").addEventListener("click", function () { locate(form); });
     form.addEventListener("submit", function (e) { submitCheckin(e, form, placement, card); });
   });
+
+  function flash(text) {
+    var el = document.getElementById("flash");
+    el.textContent = text;
+    el.hidden = false;
+  }
 
   function locate(form) {
     var text = form.querySelector(".gps-text, [data-gps-text]") || document.createElement("span");
@@ -189,9 +197,10 @@
       },
       files: photo && photo.size ? { photo: photo } : {},
     }).then(function () {
-      card.querySelector(".form-slot").innerHTML = '<div class="alert alert-info small mt-2 mb-0" data-testid="queued-note">' +
-        esc(action === "draft" ? T.saved_draft : T.queued_note) + "</div>";
+      card.querySelector(".form-slot").innerHTML = "";
+      flash(action === "draft" ? T.saved_draft : T.queued_note);
       renderOutbox();
+      renderTasks();
     });
   }
 
@@ -220,6 +229,7 @@
       form.reset();
       var note = form.querySelector("[data-outbox-note]");
       if (note) note.textContent = T.queued_note;
+      flash(T.queued_note);
       renderOutbox();
     });
   });
