@@ -1,6 +1,7 @@
 """The topic rule language: operators, Persian variants and error positions."""
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -84,11 +85,14 @@ def test_rule_matches(rule, expected):
 )
 def test_rule_errors_point_at_the_mistake(rule, column, fragment):
     """A malformed rule names the problem and the column where it is."""
-    with pytest.raises(RuleError) as info:
+    with translation.override("en"), pytest.raises(RuleError) as info:
         parse_rule(rule)
     assert info.value.column == column
     assert fragment in info.value.message
-    assert f"(column {column})" in str(info.value)
+    with translation.override("en"):
+        assert f"(column {column})" in str(info.value)
+    with translation.override("fa"):
+        assert f"(ستون {column})" in str(info.value)
 
 
 def test_rules_compile_to_both_search_backends():

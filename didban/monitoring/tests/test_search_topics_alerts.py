@@ -94,7 +94,7 @@ def test_topics_hit_new_articles_and_count_per_hour(world, personas, make_source
                           name="مشارکت", rule="مشارکت OR شایعه*")  # fmt: skip
     with pytest.raises(ValidationError) as info:
         do_save_topic(actor=personas.county_analyst, org=world.karaj_info, name="بد", rule="(کرج")
-    assert "column 1" in str(info.value)
+    assert "(ستون 1)" in str(info.value)  # Persian by default
     with pytest.raises(PermissionDenied):
         do_save_topic(actor=personas.outsider, org=world.karaj_info, name="x", rule="کرج")
     source = make_source("/archive", kind="local")
