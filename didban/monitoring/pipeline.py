@@ -28,7 +28,7 @@ from didban.monitoring.models import (
     Topic,
     TopicHit,
 )
-from didban.monitoring.rules import Document, Node, matches, parse_rule
+from didban.monitoring.rules import Document, Node, RuleSet, parse_rule
 
 STORY_SIMILARITY = 0.5
 STORY_WINDOW = timedelta(days=14)
@@ -139,7 +139,7 @@ class Ingestor:
         self.source = source
         self.org = source.org
         self.now = now or timezone.now()
-        self.topics = topics_for(self.org.path)
+        self.topics = RuleSet(topics_for(self.org.path))
         self.matcher: PickupMatcher | None = None
         self.matcher_since: datetime | None = None
         self.report = IngestReport()
@@ -295,13 +295,11 @@ class Ingestor:
                 self.report.pickups.append(pickup.pk)
 
     def _topics(self, article: Article, words: list[str]) -> None:
-        if not self.topics:
+        if not self.topics.rules:
             return
         doc = Document.from_tokens(words)
         hour = hour_of(article.published_at)
-        for topic, node in self.topics:
-            if not matches(node, doc):
-                continue
+        for topic in self.topics.matching(doc):
             # The article is new, so the hit is too.
             hit = TopicHit.objects.create(topic=topic, article=article, org=self.org, hour=hour)
             self.report.hits.append(hit.pk)

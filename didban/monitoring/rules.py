@@ -457,3 +457,55 @@ def to_tsquery(node: Node) -> str:
     if isinstance(node, And):
         return "(" + " & ".join(to_tsquery(p) for p in node.parts) + ")"
     return "!" + to_tsquery(node.part)
+
+
+# --- many rules at once -------------------------------------------------------------------
+
+
+def _trigger(node: Node) -> frozenset[str] | None:
+    """Words of which at least one must be in a text for the rule to match (None: unknown)."""
+    if isinstance(node, Term):
+        return None if node.prefix else frozenset({node.word})
+    if isinstance(node, Phrase):
+        return frozenset({node.words[0]})
+    if isinstance(node, Near):
+        return _trigger(node.left)
+    if isinstance(node, Or):
+        found: set[str] = set()
+        for part in node.parts:
+            sub = _trigger(part)
+            if sub is None:
+                return None
+            found |= sub
+        return frozenset(found)
+    if isinstance(node, And):
+        options = [t for t in (_trigger(p) for p in node.parts) if t is not None]
+        return min(options, key=len) if options else None
+    return None
+
+
+class RuleSet:
+    """Match many rules against one text: only rules whose trigger words occur are evaluated."""
+
+    def __init__(self, rules: list[tuple[object, Node]]):
+        self.rules = rules
+        self.always: list[int] = []
+        self.by_word: dict[str, list[int]] = {}
+        for n, (_key, node) in enumerate(rules):
+            trigger = _trigger(node)
+            if trigger is None:
+                self.always.append(n)
+            else:
+                for word in trigger:
+                    self.by_word.setdefault(word, []).append(n)
+
+    def matching(self, doc: Document) -> list[object]:
+        candidates = set(self.always)
+        positions = doc.positions
+        for word, ids in self.by_word.items() if len(self.by_word) < len(positions) else ():
+            if word in positions:
+                candidates.update(ids)
+        if len(self.by_word) >= len(positions):
+            for word in positions:
+                candidates.update(self.by_word.get(word, ()))
+        return [self.rules[n][0] for n in sorted(candidates) if matches(self.rules[n][1], doc)]

@@ -113,3 +113,19 @@ def test_no_input_crashes_the_parser(text):
         matches(node, doc())
         to_fts5(node)
         to_tsquery(node)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["کرج", "مشارکت", "فوتبال", "انتخاب*", '"ستاد انتخابات"', "هدف",
+                                 "NOT", "AND", "OR", "NEAR/3", "(", ")"]), min_size=1, max_size=8))  # fmt: skip
+def test_rule_set_matches_exactly_what_each_rule_matches(parts):
+    """The indexed RuleSet agrees with evaluating every rule one by one."""
+    from didban.monitoring.rules import RuleSet
+
+    try:
+        node = parse_rule(" ".join(parts))
+    except RuleError:
+        return
+    for text in (TEXT, "فوتبال کرج", "هیچ"):
+        d = doc(text)
+        assert (RuleSet([("r", node)]).matching(d) == ["r"]) is matches(node, d)
