@@ -22,8 +22,8 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
-N_CORE = 3000
-N_DB = 600
+N_CORE = 1500
+N_DB = 300
 N_SEARCH = 100_000
 RULES = 300
 

@@ -259,7 +259,7 @@ def extract_article(html: str, url: str = "") -> Entry:
             include_tables=False,
             include_links=False,
             favor_precision=True,
-            deduplicate=True,
+            deduplicate=False,  # its cache spans documents: a repeated page would lose its text
         )
     except Exception as exc:  # trafilatura raises many kinds on hostile markup
         raise ParseError("bad_page", str(exc)) from None
