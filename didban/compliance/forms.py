@@ -4,6 +4,8 @@ import uuid
 from datetime import datetime
 
 from django import forms
+from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from didban.accounts.forms import PlaceChoiceField
@@ -19,6 +21,17 @@ from didban.lib import jalali
 from didban.lib.persian import to_ascii_digits
 
 
+def _jalali_example() -> str:
+    """Today at 20:00 as the user would type it: Persian digits in fa, Latin in en."""
+    day = timezone.localdate()
+    moment = datetime(day.year, day.month, day.day, 20, 0, tzinfo=timezone.get_current_timezone())
+    persian = (translation.get_language() or "fa").startswith("fa")
+    return jalali.format_jalali(moment, "datetime", persian_digits=persian)
+
+
+jalali_example = lazy(_jalali_example, str)
+
+
 class JalaliDateTimeField(forms.CharField):
     """A moment typed as «۱۴۰۲/۱۲/۰۹ ۲۰:۰۰» (Tehran time); cleaned to an aware datetime."""
 
@@ -27,7 +40,7 @@ class JalaliDateTimeField(forms.CharField):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("maxlength", "40")
-        self.widget.attrs.setdefault("placeholder", "۱۴۰۲/۱۲/۰۹ ۲۰:۰۰")
+        self.widget.attrs.setdefault("placeholder", jalali_example())
         self.widget.attrs.setdefault("dir", "ltr")
 
     def to_python(self, value) -> datetime | None:

@@ -305,5 +305,30 @@ class ViolationEvent(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    VERB_LABELS = {
+        "received": _("received"),
+        "take": _("took it"),
+        "takeover": _("took it over"),
+        "release": _("released it"),
+        "categorise": _("categorised"),
+        "verify": _("verified"),
+        "refer": _("referred"),
+        "resolve": _("resolved"),
+        "dismiss": _("dismissed"),
+    }
+
     def __str__(self) -> str:
         return f"{self.verb}: {self.from_status} → {self.to_status}"
+
+    @property
+    def verb_label(self) -> str:
+        return str(self.VERB_LABELS.get(self.verb, self.verb))
+
+    @property
+    def to_status_label(self) -> str:
+        labels = dict(Violation.Status.choices)
+        return str(labels.get(self.to_status, self.to_status))
+
+    @property
+    def changes_status(self) -> bool:
+        return bool(self.from_status and self.to_status) and self.to_status != self.from_status

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,6 +26,7 @@ from didban.compliance.forms import (
     PeriodForm,
     RuleForm,
     TransitionForm,
+    jalali_example,
 )
 from didban.compliance.models import RuleCategory, Violation
 from didban.compliance.queries import (
@@ -192,6 +194,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "sources": Violation.Source.choices,
         "boards": Violation.Board.choices,
         "can_triage": has_any(request.user, "compliance.triage"),
+        "deadline_example": jalali_example(),
         "query": request.GET.urlencode(),
     }
     template = "compliance/desk.html"
@@ -306,7 +309,11 @@ def violation_act(request: HttpRequest, violation_id: int) -> HttpResponse:
     template = "compliance/violation_detail.html"
     status = 400 if form is not None and form.errors else 200
     if request.headers.get("HX-Request"):
-        return render(request, template + "#case", context, status=status)
+        # The case panel, and the history refreshed out of band.
+        response = render(request, template + "#case", context, status=status)
+        history = render_to_string(template + "#history", {**context, "oob": True}, request)
+        response.content += history.encode()
+        return response
     if status == 200:
         return redirect("compliance:violation_detail", violation_id=violation.pk)
     return render(request, template, context, status=status)
