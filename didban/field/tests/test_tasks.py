@@ -101,3 +101,11 @@ def test_checkins_complete_their_tasks(personas, planned):
 def test_agent_sees_only_their_area(personas, planned):
     assert list_open_tasks(personas.county_field_agent).count() == 15
     assert list_open_tasks(personas.outsider, permission="field.view").count() == 0
+
+
+def test_a_fardis_field_agent_sees_none_of_karajs_tasks(personas, world, planned):
+    from didban.core.roles import Role
+    from didban.testing import member
+
+    fardis_agent = member(Role.FIELD_AGENT, world.fardis)
+    assert list_open_tasks(fardis_agent).count() == 0
