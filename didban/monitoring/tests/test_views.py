@@ -1,6 +1,7 @@
 """The monitoring pages: they render for the analyst, and the outsider sees nothing of Karaj."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -152,3 +153,17 @@ def test_item_pickups_panel_renders_for_the_newsroom(rf, personas, data):
     assert 'data-testid="item-pickups"' in html
     request.user = personas.outsider
     assert "data-testid" in item_pickups_panel(request, FakeItem())
+
+
+def test_home_panel_counts_hits_to_filter_and_sources_with_problems(client_for, personas, data):
+    from didban.monitoring.models import Source
+
+    Source.objects.update(consecutive_failures=2, last_error_code="timeout")
+    body = client_for(personas.county_analyst).get("/").content.decode()
+    assert 'data-testid="monitoring-panel"' in body
+    panel = body.split('data-testid="monitoring-panel"', 1)[1].split("</ul>", 1)[0]
+    badges = re.findall(r'class="badge[^"]*">([^<]+)</span>', panel)
+    assert badges == ["۳", "۰", "۱"]  # three hits to filter, no pickups, one failing source
+    assert (
+        'data-testid="monitoring-panel"' in client_for(personas.outsider).get("/").content.decode()
+    )
