@@ -65,8 +65,24 @@ class FiguresApi(APIView):
 
 
 class FeedApi(APIView):
+    class Event(serializers.Serializer):
+        seq = serializers.IntegerField()
+        verb = serializers.CharField()
+        label = serializers.CharField()
+        icon = serializers.CharField()
+        kind = serializers.CharField()
+        object = serializers.CharField()
+        org = serializers.CharField()
+        actor = serializers.CharField()
+        at = serializers.DateTimeField()
+        time = serializers.CharField()
+
+    class Output(serializers.Serializer):
+        events = serializers.ListField(child=serializers.DictField())
+
     @extend_schema(
         parameters=[OpenApiParameter("org", int), OpenApiParameter("after", int)],
+        responses=Output,
         operation_id="command_feed",
     )
     def get(self, request):
@@ -75,7 +91,8 @@ class FeedApi(APIView):
         entries = queries.feed_entries(
             request.user, after=int(after) if after.isdigit() else 0, org=org
         )
-        return Response({"events": [as_event(e) for e in entries]})
+        events = self.Event([as_event(e) for e in entries], many=True).data
+        return Response(self.Output({"events": events}).data)
 
 
 class TargetSetApi(APIView):
