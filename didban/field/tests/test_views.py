@@ -218,3 +218,26 @@ def test_home_panel_shows_coverage_and_the_agents_tasks(personas, campaign, rf):
     assert campaign["window"].name in html and 'data-testid="open-tasks"' in html
     request.user = personas.outsider
     assert panels(request) == []
+
+
+def test_site_form_with_photo_and_bad_coordinates(personas, world, client_for):
+    from didban.field.tests.helpers import city
+
+    place = city(world)
+    client = client_for(personas.county_editor)
+    data = {"org": world.karaj_info.pk, "name": "بنر میدان", "kind": "banner", "place": place.pk,
+            "latitude": "35.8", "longitude": "", "is_active": "on"}  # fmt: skip
+    assert client.post(reverse("field:site_create"), data).status_code == 200
+    assert Site.objects.count() == 0
+    data["longitude"] = "50.9"
+    response = client.post(reverse("field:site_create"), {**data, "photo": jpeg()})
+    assert response.status_code == 302
+    created = Site.objects.get()
+    assert created.photo and created.area == "city"
+    assert client.get(reverse("field:site_photo", args=[created.pk])).status_code == 200
+    assert (
+        client_for(personas.outsider)
+        .get(reverse("field:site_photo", args=[created.pk]))
+        .status_code
+        == 404
+    )
