@@ -11,7 +11,7 @@ from didban.command import queries
 from didban.command.actions import do_generate_report, do_save_schedule, do_set_target
 from didban.command.metrics.base import model_or_none
 from didban.command.models import AudienceSample
-from didban.command.rollup import backfill, run_rollup
+from didban.command.rollup import rebuild_hours_with_rows, run_rollup
 
 DAYS = 212  # seven months
 
@@ -50,23 +50,6 @@ def _audiences(hq, now) -> None:
     AudienceSample.objects.bulk_create(samples)
 
 
-def _oldest_activity(now):
-    oldest = now - timedelta(days=2)
-    for label, field in [
-        ("newsroom.Item", "published_at"),
-        ("publishing.Delivery", "sent_at"),
-        ("field.CheckIn", "client_time"),
-        ("compliance.Violation", "observed_at"),
-    ]:
-        model = model_or_none(label)
-        if model is None:
-            continue
-        first = model.objects.filter(**{f"{field}__isnull": False}).order_by(field).first()
-        if first is not None:
-            oldest = min(oldest, getattr(first, field))
-    return oldest
-
-
 def load(*, root, orgs) -> None:
     hq = orgs.get("karaj-hq")
     if hq is None:
@@ -87,8 +70,8 @@ def load(*, root, orgs) -> None:
             note="هدف نمایشی",
         )  # fmt: skip
     _audiences(hq, now)
-    # Recompute from the oldest raw row the other apps' demos created (not 7 empty months).
-    backfill(_oldest_activity(now))
+    # Only the hours holding the other apps' demo rows, then the usual run (levels, 48 h).
+    rebuild_hours_with_rows()
     run_rollup()
     do_save_schedule(
         actor=root, org=hq, period="daily", emails="farmandar@karaj.example"

@@ -147,3 +147,10 @@ def backfill(since: datetime, until: datetime | None = None) -> int:
         total += recompute(start, end)
         start = end
     return total
+
+
+def rebuild_hours_with_rows() -> int:
+    """Recompute exactly the hours that hold raw rows (a fresh install, the demo)."""
+    hours = dirty_hours(datetime(1970, 1, 1, tzinfo=UTC))
+    HourlyFigure.objects.exclude(metric__startswith=GAUGE_PREFIX).delete()
+    return sum(recompute(start, end) for start, end in _ranges(hours))

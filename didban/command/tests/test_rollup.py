@@ -95,3 +95,13 @@ def test_floor_aligns_to_the_resolution():
     at = datetime(2025, 5, 1, 13, 44, 59, tzinfo=UTC)
     assert floor(at, 60) == datetime(2025, 5, 1, 13, 0, tzinfo=UTC)
     assert floor(at, 15) == datetime(2025, 5, 1, 13, 30, tzinfo=UTC)
+
+
+def test_rebuild_recomputes_only_hours_with_rows(world, personas):
+    old = datetime(2023, 12, 30, 9, 40, tzinfo=UTC)
+    raw_item(world.karaj_info, personas.county_editor, published_at=old)
+    raw_item(world.fardis_info, personas.county_editor, kind="video", published_at=old)
+    from didban.command.rollup import rebuild_hours_with_rows
+
+    rebuild_hours_with_rows()
+    assert stored(60) == direct_count(60) and len(stored(60)) == 2
