@@ -16,6 +16,15 @@ from didban.core.models import AuditEntry, AuditVerification
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(monkeypatch):
+    """`didban …` ends like manage.py, closing every connection; the test's transaction must
+    survive it (an in-memory SQLite never closes, PostgreSQL does)."""
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+
 @pytest.fixture
 def chain(world, personas):
     """Six entries, #1..#6."""
