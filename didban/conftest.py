@@ -14,6 +14,18 @@ def _immediate_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _keep_test_connections(monkeypatch):
+    """The worker recycles database connections between rounds; in a test that would close the
+    test's own transaction (PostgreSQL; an in-memory SQLite never closes), so it is a no-op."""
+    from django_tasks_db.management.commands import db_worker
+
+    from didban.core.management.commands import worker
+
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """The personas' passwords hashed cheaply: the real hasher costs ~0.3 s per user."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
