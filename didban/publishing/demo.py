@@ -15,6 +15,8 @@ from django.db import transaction
 from didban.publishing.actions import do_queue_deliveries, do_save_channel, drain
 from didban.publishing.models import Delivery, SandboxPost
 
+HISTORY_ITEMS = 120
+
 CHANNELS = [
     ("website", "وب‌سایت فرمانداری", ""),
     ("sandbox", "کانال بله ستاد انتخابات کرج", "@karaj_entekhabat"),
@@ -41,9 +43,10 @@ def load(*, root, orgs) -> None:
     items = (
         Item.objects.filter(org__path__startswith=hq.path, status__in=Item.PUBLIC_STATUSES)
         .select_related("org")
-        .order_by("published_at", "pk")
+        .order_by("-published_at", "-pk")
     )
-    for item in items:
+    # The latest items of the season: enough history to show, quick to load.
+    for item in reversed(list(items[:HISTORY_ITEMS])):
         do_queue_deliveries(actor=root, item=item, channels=channels)
     for channel in channels:
         drain(channel.pk, limit=100_000)
