@@ -211,6 +211,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start without it
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Hashed, compressed files from `collectstatic` in production (`didban serve` runs it);
 # straight from the source folders for a demo or a test run.

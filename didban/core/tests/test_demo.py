@@ -16,13 +16,61 @@ from didban.core.roles import Role
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_scenario(db):
-    """One load (it imports Iran's places), then every property of the scenario."""
+def test_the_demo_scenario(db, settings, tmp_path):
+    """One load of the whole scenario (minutes of work), then every app's part of it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     demo = load_demo()
     check_every_role_has_a_login(demo)
     check_karaj_has_twenty_pr_units_and_its_committee()
     check_everything_went_through_actions()
+    check_the_newsroom_season()
+    check_the_monitoring_pipeline_ran()
+    check_the_1402_election_compliance()
     check_the_demo_is_loaded_once()
+
+
+def check_the_newsroom_season():
+    """Hundreds of items of the 1402 election season, mostly published, with occasions,
+    events (a press conference and two 1500+ conferences) and shared templates."""
+    from didban.newsroom.models import Event, Item, Occasion, Template
+
+    items = Item.objects.all()
+    assert items.count() >= 300
+    published = items.filter(status__in=Item.PUBLIC_STATUSES).count()
+    assert published > items.count() * 0.8
+    assert items.filter(status=Item.Status.RETRACTED).count() == 1
+    assert set(items.values_list("kind", flat=True)) == set(Item.Kind.values)
+    assert {"دهه فجر", "ثبت‌نام داوطلبان", "تبلیغات انتخاباتی", "روز انتخابات"} <= set(
+        Occasion.objects.values_list("name", flat=True)
+    )
+    assert Event.objects.filter(kind="conference", actual_attendance__gte=1500).count() == 2
+    assert Event.objects.filter(title="اولین نشست خبری انتخاباتی").exists()
+    assert Template.objects.filter(shared_with_province=True).exists()
+    first = items.filter(status=Item.Status.PUBLISHED).order_by("published_at").first()
+    assert first.news_code.startswith("1402") and first.published_at.year == 2023
+
+
+def check_the_monitoring_pipeline_ran():
+    from didban.monitoring.models import Article, Pickup, Source, Story, TopicHit
+
+    assert Source.objects.count() >= 24
+    assert Article.objects.count() > 900
+    assert Story.objects.filter(outlet_count__gte=3).exists()
+    assert TopicHit.objects.filter(state="confirmed").exclude(tone="").exists()
+    assert TopicHit.objects.filter(state="new").exists()
+    assert Source.objects.filter(last_error_code="missing_file").count() == 1
+    assert Pickup.objects.exists()
+
+
+def check_the_1402_election_compliance():
+    from didban.compliance.models import Election, Violation
+
+    election = Election.objects.get(slug="majlis-1402")
+    assert election.rules.count() >= 10 and election.candidates.count() == 12
+    assert Violation.objects.count() == 200
+    assert set(Violation.objects.values_list("status", flat=True)) == set(Violation.Status.values)
+    assert Violation.objects.filter(source="citizen").exists()
+    assert Violation.objects.filter(reporter__username="karaj.field").exists()
 
 
 def check_every_role_has_a_login(demo):
