@@ -27,6 +27,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	@touch $@
 
 demo: $(VENV)/.installed
+	@scripts/system-deps.sh runtime
 	$(BIN)/didban demo
 
 serve: $(VENV)/.installed
