@@ -304,6 +304,9 @@ DEFAULT_FROM_EMAIL = env("DIDBAN_EMAIL_FROM", "didban@localhost")
 # Publishing (didban/publishing): channel secrets are encrypted with a key derived from
 # DIDBAN_SECRETS_KEY (or SECRET_KEY when unset); deliveries give up after this many attempts.
 SECRETS_KEY = env("DIDBAN_SECRETS_KEY")
+# Newsroom uploads (megabytes): images, audio, PDF; and video.
+UPLOAD_MAX_MB = envint("DIDBAN_UPLOAD_MAX_MB", "50")
+UPLOAD_VIDEO_MAX_MB = envint("DIDBAN_UPLOAD_VIDEO_MAX_MB", "500")
 PUBLISHING_TIMEOUT_SECONDS = envint("DIDBAN_PUBLISHING_TIMEOUT_SECONDS", "20")
 PUBLISHING_MAX_ATTEMPTS = envint("DIDBAN_PUBLISHING_MAX_ATTEMPTS", "6")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,15 +18,8 @@ Image.MAX_IMAGE_PIXELS = 80_000_000  # refuse decompression bombs
 
 
 def max_bytes(kind: str) -> int:
-    """The size limit for a kind of upload, from settings or the environment (megabytes)."""
-    if kind == "video":
-        mb = getattr(settings, "DIDBAN_UPLOAD_VIDEO_MAX_MB", None) or os.environ.get(
-            "DIDBAN_UPLOAD_VIDEO_MAX_MB", "500"
-        )
-    else:
-        mb = getattr(settings, "DIDBAN_UPLOAD_MAX_MB", None) or os.environ.get(
-            "DIDBAN_UPLOAD_MAX_MB", "50"
-        )
+    """The size limit for a kind of upload (settings UPLOAD_MAX_MB, UPLOAD_VIDEO_MAX_MB)."""
+    mb = settings.UPLOAD_VIDEO_MAX_MB if kind == "video" else settings.UPLOAD_MAX_MB
     return int(float(mb) * 1024 * 1024)
 
 

@@ -63,7 +63,7 @@ def test_damaged_image_is_rejected(world, personas):
 
 
 def test_size_limit_from_settings(world, personas, settings):
-    settings.DIDBAN_UPLOAD_MAX_MB = 0.001  # about 1 KB
+    settings.UPLOAD_MAX_MB = 0.001  # about 1 KB
     with pytest.raises(ValidationError) as info:
         do_upload_asset(
             actor=personas.county_producer,
