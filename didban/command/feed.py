@@ -55,10 +55,14 @@ def describe(entry) -> FeedVerb:
     return meta
 
 
-def as_event(entry, *, language: str = "fa") -> dict:
+def as_event(entry, *, language: str | None = None) -> dict:
     """The JSON shape the screen renders (SSE data and the polling endpoint)."""
-    from didban.core.templatetags.didban import jtime
+    from django.utils import translation
 
+    from didban.core.templatetags.didban import jtime
+    from didban.lib.persian import to_persian_digits
+
+    language = language or ("en" if (translation.get_language() or "fa").startswith("en") else "fa")
     meta = describe(entry)
     return {
         "seq": entry.seq,
@@ -66,7 +70,8 @@ def as_event(entry, *, language: str = "fa") -> dict:
         "label": str(meta.label),
         "icon": meta.icon,
         "kind": meta.kind,
-        "object": entry.object_repr,
+        # Persian digits in fa (news codes, counts), as everywhere a person looks.
+        "object": to_persian_digits(entry.object_repr) if language == "fa" else entry.object_repr,
         "org": entry.org.display_name(language) if entry.org else "",
         "actor": entry.actor_repr,
         "at": entry.created_at.isoformat(),
