@@ -616,6 +616,25 @@ def do_create_occasion(
     return occasion
 
 
+def _apply_update(actor: User, obj, changes: dict, fields: list[str], verb: str):
+    """Set the checked changes on a planning row, save just those fields, audit before/after."""
+    with transaction.atomic():
+        before = audit.snapshot(obj, fields)
+        for field, value in changes.items():
+            setattr(obj, field, value)
+        if changes:
+            obj.save(update_fields=list(changes))
+        audit.record(
+            actor=actor,
+            verb=verb,
+            org=obj.org,
+            obj=obj,
+            before=before,
+            after=audit.snapshot(obj, fields),
+        )
+    return obj
+
+
 def do_update_occasion(*, actor: User, occasion: Occasion, **changes) -> Occasion:
     require_perm(actor, "newsroom.plan", occasion.org)
     if set(changes) - set(OCCASION_FIELDS):
@@ -625,20 +644,7 @@ def do_update_occasion(*, actor: User, occasion: Occasion, **changes) -> Occasio
     _check_period(
         changes.get("starts_on", occasion.starts_on), changes.get("ends_on", occasion.ends_on)
     )
-    with transaction.atomic():
-        before = audit.snapshot(occasion, OCCASION_FIELDS)
-        for field, value in changes.items():
-            setattr(occasion, field, value)
-        occasion.save()
-        audit.record(
-            actor=actor,
-            verb="occasion.update",
-            org=occasion.org,
-            obj=occasion,
-            before=before,
-            after=audit.snapshot(occasion, OCCASION_FIELDS),
-        )
-    return occasion
+    return _apply_update(actor, occasion, changes, OCCASION_FIELDS, "occasion.update")
 
 
 def do_create_event(
@@ -673,20 +679,7 @@ def do_update_event(*, actor: User, event: Event, **changes) -> Event:
     _check_period(
         changes.get("starts_at", event.starts_at), changes.get("ends_at", event.ends_at), "ends_at"
     )
-    with transaction.atomic():
-        before = audit.snapshot(event, EVENT_FIELDS)
-        for field, value in changes.items():
-            setattr(event, field, value)
-        event.save()
-        audit.record(
-            actor=actor,
-            verb="event.update",
-            org=event.org,
-            obj=event,
-            before=before,
-            after=audit.snapshot(event, EVENT_FIELDS),
-        )
-    return event
+    return _apply_update(actor, event, changes, EVENT_FIELDS, "event.update")
 
 
 def do_assign_coverage(
