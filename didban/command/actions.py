@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from didban.command.metrics.base import model_or_none
 from didban.command.models import AudienceSample, Report, ReportSchedule, Target
 from didban.command.targets import MEASURES
 from didban.core import audit
@@ -133,19 +132,12 @@ def _clean_emails(emails: str) -> str:
 
 
 def _check_channel(channel_id, org) -> None:
-    """A chat of the organisation, of one below it, or of one above it (the province's)."""
+    """A Telegram or Bale chat of the organisation, of one below it, or of one above it."""
     if channel_id is None:
         return
-    from django.db.models import Q
+    from didban.command.queries import report_chats
 
-    Channel = model_or_none("publishing.Channel")
-    ok = (
-        Channel is not None
-        and Channel.objects.filter(
-            Q(org__path__startswith=org.path) | Q(org_id__in=org.ancestor_ids()), pk=channel_id
-        ).exists()
-    )
-    if not ok:
+    if channel_id not in {c.pk for c in report_chats(org)}:
         raise ValidationError({"channel_id": _("Choose a channel of this organisation.")})
 
 
@@ -159,6 +151,10 @@ def do_save_schedule(
         raise ValidationError({"period": _("Choose hourly, daily or weekly.")})
     emails = _clean_emails(emails)
     _check_channel(channel_id, org)
+    if not emails and channel_id is None:
+        raise ValidationError(
+            {"emails": _("Give at least one email address or choose a messenger channel.")}
+        )
     with transaction.atomic():
         before = audit.snapshot(schedule, SCHEDULE_FIELDS) if schedule else None
         if schedule is None:
@@ -173,6 +169,29 @@ def do_save_schedule(
             before=before, after=audit.snapshot(schedule, SCHEDULE_FIELDS),
         )  # fmt: skip
     return schedule
+
+
+def do_delete_schedule(*, actor, schedule: ReportSchedule) -> None:
+    require_perm(actor, "command.reports", schedule.org)
+    with transaction.atomic():
+        audit.record(
+            actor=actor, verb="report_schedule.delete", org=schedule.org, obj=schedule,
+            before=audit.snapshot(schedule, SCHEDULE_FIELDS),
+        )  # fmt: skip
+        schedule.delete()
+
+
+def do_send_schedule_now(*, actor, schedule: ReportSchedule, now: datetime | None = None):
+    """The last complete period's report, made and sent to the schedule's recipients now
+    (whether or not the schedule is paused; the schedule's own run is not moved)."""
+    from didban.command.schedule import last_period
+
+    require_perm(actor, "command.reports", schedule.org)
+    start, end = last_period(schedule.period, now or timezone.now())
+    return do_generate_report(
+        actor=actor, org=schedule.org, period=schedule.period, start=start, end=end,
+        emails=schedule.emails, channel_id=schedule.channel_id,
+    )  # fmt: skip
 
 
 def do_generate_report(

@@ -59,3 +59,25 @@ class ReportForm(forms.Form):
         else:
             raise ValidationError(_("Choose hourly, daily or weekly."))
         return data
+
+
+class ScheduleForm(forms.Form):
+    """Who receives the organisation's periodic report; chats are the organisation's own
+    Telegram and Bale channels (and those above and below it)."""
+
+    period = forms.ChoiceField(label=_("Period"), choices=ReportSchedule.Period.choices)
+    emails = forms.CharField(
+        label=_("Email recipients"), required=False, max_length=4000,
+        help_text=_("One address a line, or separated by commas."),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr"}),
+    )  # fmt: skip
+    channel_id = forms.TypedChoiceField(
+        label=_("Messenger channel"), required=False, coerce=int, empty_value=None
+    )
+    enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
+
+    def __init__(self, *args, chats=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel_id"].choices = [("", _("— none —"))] + [
+            (c.pk, f"{c.name} ({c.get_kind_display()})") for c in chats
+        ]

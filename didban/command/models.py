@@ -195,6 +195,8 @@ class Report(models.Model):
     )  # fmt: skip
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_to = models.TextField(_("sent to"), blank=True)
+    # What could not be delivered and why (one line each); a failing chat never stops the email.
+    send_errors = models.TextField(_("delivery failures"), blank=True)
 
     class Meta:
         verbose_name = _("report")

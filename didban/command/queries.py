@@ -247,5 +247,32 @@ def access_report(user, report_id) -> Report:
     return get_object_or_404(list_reports(user), pk=report_id)
 
 
-def list_schedules(user):
-    return ReportSchedule.objects.filter(scope_q(user, "command.reports")).select_related("org")
+def list_schedules(user, org: Organization | None = None):
+    qs = ReportSchedule.objects.filter(scope_q(user, "command.reports")).select_related("org")
+    if org is not None:
+        qs = qs.filter(org__path__startswith=org.path)
+    return qs
+
+
+def access_schedule(user, schedule_id) -> ReportSchedule:
+    return get_object_or_404(list_schedules(user), pk=schedule_id)
+
+
+def report_chats(org: Organization) -> list:
+    """Telegram and Bale channels that may receive the organisation's reports: its own, those
+    of organisations below it and of those above it (the province's channel)."""
+    from django.db.models import Q
+
+    from didban.command.metrics.base import model_or_none
+
+    Channel = model_or_none("publishing.Channel")
+    if Channel is None:
+        return []
+    return list(
+        Channel.objects.filter(
+            Q(org__path__startswith=org.path) | Q(org_id__in=org.ancestor_ids()),
+            kind__in=("telegram", "bale"),
+        )
+        .select_related("org")
+        .order_by("name")
+    )

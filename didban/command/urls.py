@@ -14,5 +14,14 @@ urlpatterns = [
     path("targets/<int:target_id>/delete/", views.target_delete, name="target_delete"),
     path("audiences/record/", views.audience_record, name="audience_record"),
     path("reports/", views.reports, name="reports"),
+    path("reports/schedules/", views.schedules, name="schedules"),
+    path("reports/schedules/<int:schedule_id>/", views.schedule_edit, name="schedule_edit"),
+    path("reports/schedules/<int:schedule_id>/pause/", views.schedule_pause, name="schedule_pause"),
+    path(
+        "reports/schedules/<int:schedule_id>/delete/",
+        views.schedule_delete,
+        name="schedule_delete",
+    ),
+    path("reports/schedules/<int:schedule_id>/send/", views.schedule_send, name="schedule_send"),
     path("reports/<int:report_id>/download/", views.report_download, name="report_download"),
 ]

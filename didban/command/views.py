@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from didban.accounts.forms import apply_errors
 from didban.command import actions, metrics, queries
 from didban.command.feed import as_event
-from didban.command.forms import AudienceForm, ReportForm, TargetForm
+from didban.command.forms import AudienceForm, ReportForm, ScheduleForm, TargetForm
 from didban.command.models import HourlyFigure
 from didban.command.targets import progress
 from didban.core.access import has_any, has_perm
@@ -424,3 +424,97 @@ def report_download(request, report_id: int):
     return FileResponse(
         report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1]
     )
+
+
+# --- report schedules ------------------------------------------------------------------------
+
+
+def _schedules_page(request, org, form, schedule=None):
+    rows = list(queries.list_schedules(request.user, org).order_by("org__path", "period"))
+    chats = {c.pk: c for c in queries.report_chats(org)}
+    for row in rows:
+        row.chat = chats.get(row.channel_id)
+    return render(
+        request,
+        "command/schedules.html",
+        {"org": org, "form": form, "schedules": rows, "editing": schedule},
+    )
+
+
+def _save_schedule(request, org, form, schedule=None):
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_save_schedule(
+                actor=request.user, org=org, schedule=schedule, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The schedule was saved."))
+            return redirect(f"{reverse('command:schedules')}?org={org.pk}")
+    return _schedules_page(request, org, form, schedule)
+
+
+@login_required
+def schedules(request):
+    """The organisation's report schedules; a new one from the form beside them."""
+    org = _org(request, "command.reports")
+    form = ScheduleForm(request.POST or None, chats=queries.report_chats(org))
+    return _save_schedule(request, org, form)
+
+
+@login_required
+def schedule_edit(request, schedule_id: int):
+    schedule = queries.access_schedule(request.user, schedule_id)
+    org = schedule.org
+    initial = {"period": schedule.period, "emails": schedule.emails,
+               "channel_id": schedule.channel_id, "enabled": schedule.enabled}  # fmt: skip
+    form = ScheduleForm(request.POST or None, initial=initial, chats=queries.report_chats(org))
+    return _save_schedule(request, org, form, schedule)
+
+
+def _back(schedule):
+    return redirect(f"{reverse('command:schedules')}?org={schedule.org_id}")
+
+
+@login_required
+@require_POST
+def schedule_pause(request, schedule_id: int):
+    """Pause a running schedule, or resume a paused one."""
+    schedule = queries.access_schedule(request.user, schedule_id)
+    try:
+        actions.do_save_schedule(
+            actor=request.user, org=schedule.org, schedule=schedule, period=schedule.period,
+            emails=schedule.emails, channel_id=schedule.channel_id, enabled=not schedule.enabled,
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The schedule runs again.") if schedule.enabled else _("The schedule is paused."),
+        )
+    return _back(schedule)
+
+
+@login_required
+@require_POST
+def schedule_delete(request, schedule_id: int):
+    schedule = queries.access_schedule(request.user, schedule_id)
+    actions.do_delete_schedule(actor=request.user, schedule=schedule)
+    messages.success(request, _("The schedule was removed."))
+    return redirect(f"{reverse('command:schedules')}?org={schedule.org_id}")
+
+
+@login_required
+@require_POST
+def schedule_send(request, schedule_id: int):
+    """Make the last complete period's report and send it to the schedule's recipients now."""
+    schedule = queries.access_schedule(request.user, schedule_id)
+    try:
+        actions.do_send_schedule_now(actor=request.user, schedule=schedule)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The report was made and is being sent."))
+    return _back(schedule)

@@ -30,3 +30,36 @@ def figure(org, metric, value, bucket_start, resolution=HourlyFigure.Resolution.
 @pytest.fixture
 def hour():
     return datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+BOT_TOKEN = "123456:TEST-token-abc"
+
+
+@pytest.fixture
+def bot_api():
+    """The local fake Telegram Bot API server the publishing tests use (real HTTP)."""
+    from didban.publishing.tests.fakes import FakeBotApi
+
+    with FakeBotApi(tokens=[BOT_TOKEN]) as server:
+        yield server
+
+
+@pytest.fixture
+def make_chat(personas, world, settings):
+    """`make_chat(org, kind="bale", target=…, base_url=…)`: a messenger channel of an org."""
+    from didban.publishing.actions import do_save_channel
+
+    settings.PUBLISHING_TIMEOUT_SECONDS = 1
+
+    def make(org=None, kind="bale", name=None, target="@karaj_election", base_url="",
+             secret=BOT_TOKEN, **fields):  # fmt: skip
+        org = org or world.karaj
+        from didban.testing import member
+
+        actor = member("admin", org)
+        return do_save_channel(
+            actor=actor, org=org, kind=kind, name=name or f"کانال {kind} {org.name}",
+            target=target, base_url=base_url, secret=secret, rate_per_minute=0, **fields,
+        )  # fmt: skip
+
+    return make
