@@ -5,19 +5,34 @@
   against the naive way — one query per site for its placement and one for its late tasks —
   timed on 3,000 sites and scaled to 60,000 (running it in full would take minutes).
 - coverage page: the whole page (table, progress bar, map points) through the test client.
-- check-ins: submissions/second through the API (multipart, idempotency, flags, audit), without
-  a photo and with a 300 KB photo, against a plain ORM insert of the same rows.
+- served check-ins: the real server (`python -m didban.cli serve`, a subprocess on a free port,
+  this run's database) driven by 50 concurrent clients (each a field agent with its own API
+  token) for a fixed time per case, each sending distinct check-ins back to back: without a
+  photo, and with a ~300 KB phone-like JPEG. Submissions/second and p50/p99 latency, against the
+  same server answering an authenticated `GET /api/v1/me/` to the same 50 clients; after each case
+  the database must hold exactly one row per 2xx answer (no lost, no doubled rows).
+  `DIDBAN_BENCH_FIELD_SECONDS` (25) sets the time per case, `DIDBAN_BENCH_WEB_WORKERS` (2) the
+  server's worker processes. On PostgreSQL when DATABASE_URL says so.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
+import logging
+import os
+import random
+import signal
+import socket
 import statistics
+import subprocess
+import sys
 import time
 import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import httpx
 from django.db import transaction
 
 SITES = 60_000
@@ -153,30 +168,14 @@ def _naive(window, sample: int, today: date) -> float:
     return time.perf_counter() - started
 
 
-def _jpeg(size_bytes: int) -> bytes:
-    import os
-
-    from PIL import Image
-
-    side = 480
-    while True:
-        img = Image.frombytes("RGB", (side, side), os.urandom(side * side * 3))
-        out = io.BytesIO()
-        img.save(out, "JPEG", quality=70)
-        if out.tell() >= size_bytes:
-            return out.getvalue()
-        side += 80
-
-
 def run(report) -> None:
     from django.test import Client
     from django.urls import reverse
 
     from didban.field import queries
-    from didban.field.models import CheckIn, Placement
 
     started = time.perf_counter()
-    user, agent, window = _build()
+    user, _agent, window = _build()
     print(
         f"   built {SITES:,} sites, {DESIGNS} designs, 3 windows in {time.perf_counter() - started:.1f} s"
     )
@@ -205,46 +204,227 @@ def run(report) -> None:
     report("coverage_page_60k", statistics.median(page_times) * 1000, "ms", baseline=naive * 1000,
            baseline_label="naive figures alone (scaled)")  # fmt: skip
 
-    # Check-ins through the API.
-    agent_client = Client(HTTP_HOST="localhost")
-    agent_client.force_login(agent)
-    api = reverse("api:field_checkin_create")
-    when = datetime(2024, 1, 25, 10, 0, tzinfo=TEHRAN)
-    planned = list(
-        Placement.objects.filter(window=window, state="planned").values_list("pk", flat=True)[:600]
+    _served_checkins(report, window)
+
+
+# Check-ins against the real server (`didban serve`), 50 concurrent clients.
+
+CLIENTS = 50
+CASE_SECONDS = float(os.environ.get("DIDBAN_BENCH_FIELD_SECONDS", "25"))
+BASELINE_SECONDS = 10.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`python -m didban.cli serve` in a subprocess on a free port, with the bench's database."""
+
+    def __init__(self, workers: int):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "DIDBAN_LOG_LEVEL": "WARNING"}
+        self.process = subprocess.Popen(  # noqa: S603 - our own command
+            [sys.executable, "-m", "didban.cli", "serve", "--port", str(self.port),
+             "--workers", str(workers)],
+            env=env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"didban serve exited with {self.process.returncode}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("didban serve did not answer within 60 s")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _phone_photo(target: int = 300 * 1024) -> bytes:
+    """A photo like a phone's: 1600×1200, smooth scene plus sensor noise, with EXIF capture time,
+    JPEG quality chosen to weigh about `target` bytes."""
+    from PIL import Image
+
+    rng = random.Random(7)
+    small = Image.frombytes("RGB", (40, 30), bytes(rng.randrange(256) for _ in range(40 * 30 * 3)))
+    scene = small.resize((1600, 1200), Image.Resampling.BICUBIC)
+    noise = Image.effect_noise((1600, 1200), 18).convert("RGB")
+    img = Image.blend(scene, noise, 0.12)
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[36867] = "2024:01:25 10:00:00"
+    exif.get_ifd(0x8769)[36881] = "+03:30"
+    best = b""
+    for quality in range(95, 20, -5):
+        out = io.BytesIO()
+        img.save(out, "JPEG", quality=quality, exif=exif)
+        best = out.getvalue()
+        if len(best) <= target * 1.05:
+            break
+    return best
+
+
+def _agents(count: int):
+    """Field agents of the national HQ, each with an API token (one device per client)."""
+    from didban.accounts.models import Membership, Organization, User
+    from didban.api.actions import do_issue_api_token
+    from didban.core.roles import Role
+
+    national = Organization.objects.get(code="b-national")
+    keys = []
+    for i in range(count):
+        user = User.objects.create_user(f"bench.field.{i}", password=None)
+        Membership.objects.create(user=user, org=national, role=Role.FIELD_AGENT)
+        keys.append(do_issue_api_token(actor=user, name="bench phone")[1])
+    return keys
+
+
+async def _drive(url, keys, seconds, make_request):
+    """`len(keys)` clients, each sending requests back to back until the time is up.
+    Returns (latencies of 2xx answers, status counts, client ids answered 2xx, elapsed)."""
+    latencies, statuses, accepted = [], {}, []
+    limits = httpx.Limits(max_connections=len(keys), max_keepalive_connections=len(keys))
+    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as http:
+        started = time.perf_counter()
+        deadline = started + seconds
+
+        async def client(i, key):
+            headers = {"Authorization": f"Bearer {key}"}
+            while time.perf_counter() < deadline:
+                request = make_request(i)
+                if request is None:
+                    return
+                method, path, kwargs, client_uuid = request
+                t0 = time.perf_counter()
+                response = await http.request(method, path, headers=headers, **kwargs)
+                elapsed = time.perf_counter() - t0
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+                if response.is_success:
+                    latencies.append(elapsed)
+                    if client_uuid:
+                        accepted.append(client_uuid)
+
+        await asyncio.gather(*(client(i, key) for i, key in enumerate(keys)))
+        return latencies, statuses, accepted, time.perf_counter() - started
+
+
+def _pct(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else 0
+
+
+def _rows_for(uuids) -> int:
+    from didban.field.models import CheckIn
+
+    uuids = list(uuids)
+    return sum(
+        CheckIn.objects.filter(client_uuid__in=uuids[i : i + 500]).count()
+        for i in range(0, len(uuids), 500)
     )
-    n = 200
-    started = time.perf_counter()
-    for pid in planned[:n]:
-        response = agent_client.post(api, {
-            "placement": pid, "to_state": "dispatched", "client_uuid": str(uuid.uuid4()),
-            "client_time": when.isoformat(), "latitude": "35.1", "longitude": "50.1",
-        })  # fmt: skip
-        assert response.status_code == 201, response.content
-    no_photo = n / (time.perf_counter() - started)
 
-    photo = _jpeg(300 * 1024)
-    m = 60
-    started = time.perf_counter()
-    for pid in planned[n : n + m]:
-        response = agent_client.post(api, {
-            "placement": pid, "to_state": "installed", "client_uuid": str(uuid.uuid4()),
-            "client_time": when.isoformat(), "latitude": "35.1", "longitude": "50.1",
-            "photo": io.BytesIO(photo),
-        })  # fmt: skip
-        assert response.status_code == 201, response.content
-    with_photo = m / (time.perf_counter() - started)
 
-    placement = Placement.objects.filter(window=window).first()
-    started = time.perf_counter()
-    for _ in range(n):
-        with transaction.atomic():
-            CheckIn.objects.create(
-                client_uuid=uuid.uuid4(), content_hash="x", placement=placement, org_id=placement.org_id,
-                agent=agent, from_state="planned", to_state="dispatched", client_time=when,
+def _served_checkins(report, window) -> None:
+    from django.db import connection
+
+    from didban.field.models import CheckIn, Placement
+
+    vendor = connection.vendor
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    workers = int(os.environ.get("DIDBAN_BENCH_WEB_WORKERS", "2"))
+    keys = _agents(CLIENTS)
+    photo = _phone_photo()
+    when = datetime(2024, 1, 25, 10, 0, tzinfo=TEHRAN).isoformat()
+    api = "/api/v1/field/checkins/"
+
+    def queues(state):
+        ids = list(
+            Placement.objects.filter(window=window, state=state)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        return [ids[i::CLIENTS] for i in range(CLIENTS)]  # each client its own placements
+
+    def checkin_request(pools, to_state, with_photo):
+        def make(i):
+            if not pools[i]:
+                return None
+            key = str(uuid.uuid4())
+            data = {"placement": str(pools[i].pop()), "to_state": to_state, "client_uuid": key,
+                    "client_time": when, "latitude": "35.1", "longitude": "50.1", "accuracy_m": "8"}  # fmt: skip
+            kwargs = {"data": data}
+            if with_photo:
+                kwargs["files"] = {"photo": ("photo.jpg", photo, "image/jpeg")}
+            return "POST", api, kwargs, key
+
+        return make
+
+    load = os.getloadavg()
+    print(f"   served check-ins: {vendor}, didban serve --workers {workers}, {CLIENTS} clients, "
+          f"{CASE_SECONDS:.0f} s per case, photo {len(photo) // 1024} KB, "
+          f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}", flush=True)  # fmt: skip
+    server = Server(workers)
+    try:
+        # Warm up every worker process (imports, first connections).
+        asyncio.run(_drive(server.url, keys, 2, lambda i: ("GET", "/api/v1/me/", {}, None)))
+        lat, statuses, _, elapsed = asyncio.run(
+            _drive(server.url, keys, BASELINE_SECONDS, lambda i: ("GET", "/api/v1/me/", {}, None))
+        )
+        base_rate = len(lat) / elapsed
+        base_p50, base_p99 = _pct(lat, 50) * 1000, _pct(lat, 99) * 1000
+        print(f"   GET /api/v1/me/: {base_rate:.1f}/s, p50 {base_p50:.0f} ms, p99 {base_p99:.0f} ms, "
+              f"answers {statuses}", flush=True)  # fmt: skip
+
+        results = {}
+        for label, state, to_state, with_photo in (
+            ("no_photo", "planned", "dispatched", False),
+            ("300kb_photo", "dispatched", "installed", True),
+        ):
+            before = CheckIn.objects.count()
+            lat, statuses, accepted, elapsed = asyncio.run(
+                _drive(server.url, keys, CASE_SECONDS, checkin_request(queues(state), to_state, with_photo))
             )  # fmt: skip
-    plain = n / (time.perf_counter() - started)
-    report("checkins_api_no_photo", no_photo, "submissions/s", baseline=plain,
-           baseline_label="plain ORM insert, no checks")  # fmt: skip
-    report("checkins_api_300kb_photo", with_photo, "submissions/s", baseline=no_photo,
+            rows = _rows_for(accepted)
+            added = CheckIn.objects.count() - before
+            rate = len(accepted) / elapsed
+            results[label] = (rate, _pct(lat, 50) * 1000, _pct(lat, 99) * 1000)
+            print(f"   {label}: {rate:.1f} submissions/s, p50 {results[label][1]:.0f} ms, "
+                  f"p99 {results[label][2]:.0f} ms, answers {statuses}; database: {rows} rows for "
+                  f"{len(accepted)} accepted ids, {added} new rows in all", flush=True)  # fmt: skip
+            if rows != len(accepted) or added != len(accepted):
+                raise AssertionError(f"{label}: {len(accepted)} accepted but {rows}/{added} rows")
+            if any(code >= 500 for code in statuses):
+                raise AssertionError(f"{label}: server errors {statuses}")
+    finally:
+        server.stop()
+
+    load = os.getloadavg()
+    print(f"   load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}", flush=True)
+    rate, p50, p99 = results["no_photo"]
+    report(f"checkins_served_no_photo_{vendor}", rate, "submissions/s", baseline=base_rate,
+           baseline_label=f"GET /api/v1/me/ on the same server, {CLIENTS} clients")  # fmt: skip
+    report(f"checkins_served_no_photo_{vendor}_p50", p50, "ms", baseline=base_p50,
+           baseline_label="p50 of GET /api/v1/me/")  # fmt: skip
+    report(f"checkins_served_no_photo_{vendor}_p99", p99, "ms", baseline=base_p99,
+           baseline_label="p99 of GET /api/v1/me/")  # fmt: skip
+    prate, pp50, pp99 = results["300kb_photo"]
+    report(f"checkins_served_300kb_photo_{vendor}", prate, "submissions/s", baseline=rate,
            baseline_label="the same without a photo")  # fmt: skip
+    report(f"checkins_served_300kb_photo_{vendor}_p50", pp50, "ms", baseline=p50,
+           baseline_label="p50 without a photo")  # fmt: skip
+    report(f"checkins_served_300kb_photo_{vendor}_p99", pp99, "ms", baseline=p99,
+           baseline_label="p99 without a photo")  # fmt: skip
