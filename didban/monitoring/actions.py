@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +24,10 @@ from didban.monitoring.rules import RuleError, parse_rule, to_fts5, to_tsquery, 
 
 logger = logging.getLogger("didban.monitoring")
 
-SOURCE_FIELDS = ["name", "kind", "url", "outlet", "place", "poll_minutes", "is_active"]
+SOURCE_FIELDS = [
+    "name", "kind", "url", "outlet", "place", "poll_minutes", "silent_hours",
+    "fetch_full_text", "is_active",
+]  # fmt: skip
 TOPIC_FIELDS = ["name", "rule", "is_active"]
 HIT_FIELDS = ["state", "tone", "importance", "note"]
 MAX_BACKOFF = timedelta(hours=24)
@@ -45,16 +52,56 @@ def do_create_outlet(*, actor, org, name: str, kind: str, place=None, website: s
     return outlet
 
 
-def _check_source(kind: str, url: str, poll_minutes: int) -> None:
+MESSENGER_HOSTS = ("t.me", "telegram.me", "eitaa.com", "ble.ir")
+MAX_SILENT_HOURS = 24 * 90
+
+
+def _host(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def _check_source(kind: str, url: str, poll_minutes: int, silent_hours: int = 48) -> None:
+    """The address must suit the kind: a web address for feeds, index pages and channel
+    previews (a messenger's preview page for the latter), an absolute server path for files."""
     errors = {}
     if kind not in Source.Kind.values:
         errors["kind"] = _("Choose a kind from the list.")
     if not url:
         errors["url"] = _("The address or path is required.")
-    elif kind != Source.Kind.LOCAL and not url.startswith(("http://", "https://")):
-        errors["url"] = _("Give a web address starting with http:// or https://.")
+    elif kind == Source.Kind.LOCAL:
+        if url.startswith(("http://", "https://")) or "://" in url:
+            errors["url"] = _(
+                "A local source is a file or folder on the server, not a web address; "
+                "choose another kind for a web address."
+            )
+        elif not PurePosixPath(url).is_absolute():
+            errors["url"] = _("Give the full path of the file or folder, starting with /.")
+    elif kind in Source.Kind.values:
+        is_web = url.startswith(("http://", "https://"))
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            is_web = False
+        host = _host(url) if is_web else ""
+        path = urlsplit(url).path.strip("/") if is_web else ""
+        if not is_web:
+            errors["url"] = _("Give a web address starting with http:// or https://.")
+        elif kind == Source.Kind.CHANNEL_PREVIEW:
+            if host in ("t.me", "telegram.me") and not (path.startswith("s/") and path[2:]):
+                errors["url"] = _(
+                    "The public preview of a Telegram channel is at https://t.me/s/<name>."
+                )
+            elif not path:
+                errors["url"] = _("The address must name the channel, e.g. https://eitaa.com/name.")
+        elif host in MESSENGER_HOSTS:
+            errors["url"] = _(
+                "This is a messenger channel's address; choose the kind «Public channel preview»."
+            )
     if not 1 <= poll_minutes <= 7 * 24 * 60:
         errors["poll_minutes"] = _("The poll interval must be between 1 minute and 7 days.")
+    if not 1 <= silent_hours <= MAX_SILENT_HOURS:
+        errors["silent_hours"] = _("The silence limit must be between 1 hour and 90 days.")
     if errors:
         raise ValidationError(errors)
 
@@ -70,12 +117,13 @@ def do_create_source(
     place=None,
     poll_minutes: int = 15,
     fetch_full_text: bool = True,
+    silent_hours: int = 48,
 ) -> Source:
     require_perm(actor, "monitoring.manage", org)
     if outlet.org_id != org.pk:
         raise ValidationError({"outlet": _("The outlet belongs to another organisation.")})
     url = url.strip()
-    _check_source(kind, url, poll_minutes)
+    _check_source(kind, url, poll_minutes, silent_hours)
     with transaction.atomic():
         source = Source.objects.create(
             org=org,
@@ -86,6 +134,7 @@ def do_create_source(
             place=place or outlet.place,
             poll_minutes=poll_minutes,
             fetch_full_text=fetch_full_text,
+            silent_hours=silent_hours,
         )
         audit.record(
             actor=actor,
@@ -97,13 +146,102 @@ def do_create_source(
     return source
 
 
+def do_update_source(
+    *,
+    actor,
+    source: Source,
+    outlet: Outlet,
+    name: str,
+    kind: str,
+    url: str,
+    place=None,
+    poll_minutes: int,
+    silent_hours: int,
+    is_active: bool,
+    fetch_full_text: bool | None = None,
+) -> Source:
+    """Change a source. A new address or kind forgets the conditional-GET validators and
+    fetches at once; the silence flag is recomputed with the new limit."""
+    require_perm(actor, "monitoring.manage", source.org)
+    if outlet.org_id != source.org_id:
+        raise ValidationError({"outlet": _("The outlet belongs to another organisation.")})
+    url = url.strip()
+    _check_source(kind, url, poll_minutes, silent_hours)
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source.pk)
+        before = audit.snapshot(source, SOURCE_FIELDS)
+        moved = (kind, url) != (source.kind, source.url)
+        source.outlet = outlet
+        source.name = fix_display(name)[:200] or outlet.name
+        source.kind = kind
+        source.url = url
+        source.place = place
+        source.poll_minutes = poll_minutes
+        source.silent_hours = silent_hours
+        if fetch_full_text is not None:
+            source.fetch_full_text = fetch_full_text
+        now = timezone.now()
+        if moved:
+            source.etag = source.last_modified = ""
+        if moved or is_active != source.is_active:
+            source.next_fetch_at = now
+        source.is_active = is_active
+        _apply_silence(source, now)
+        source.save()
+        after = audit.snapshot(source, SOURCE_FIELDS)
+        if after != before:
+            audit.record(
+                actor=actor, verb="monitoring.source.update", org=source.org, obj=source,
+                before={k: v for k, v in before.items() if after[k] != v},
+                after={k: v for k, v in after.items() if before[k] != v},
+            )  # fmt: skip
+    return source
+
+
+def _apply_silence(source: Source, now) -> bool:
+    """Store the "silent too long" flag; True when it changed."""
+    silent, since = source.compute_silence(now)
+    changed = silent != source.is_silent or since != source.silent_since
+    source.is_silent, source.silent_since = silent, since
+    return changed
+
+
+def do_refresh_silence(*, now=None) -> int:
+    """The worker's periodic check: flag sources that fell silent, clear the others.
+
+    Each change of the flag is audited (actor "worker"); returns how many changed.
+    """
+    now = now or timezone.now()
+    changed = 0
+    candidates = Source.objects.filter(is_active=True) | Source.objects.filter(is_silent=True)
+    for source_id in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            source = Source.objects.select_for_update().select_related("org").get(pk=source_id)
+            was = source.is_silent
+            if not _apply_silence(source, now):
+                continue
+            source.save(update_fields=["is_silent", "silent_since"])
+            changed += 1
+            if was != source.is_silent:
+                audit.record(
+                    actor="worker",
+                    verb="monitoring.source.silent" if source.is_silent else "monitoring.source.heard",
+                    org=source.org,
+                    obj=source,
+                    after={"silent_since": source.silent_since.isoformat()
+                           if source.silent_since else None},
+                )  # fmt: skip
+    return changed
+
+
 def do_set_source_active(*, actor, source: Source, active: bool) -> Source:
     require_perm(actor, "monitoring.manage", source.org)
     with transaction.atomic():
         before = audit.snapshot(source, ["is_active"])
         source.is_active = active
         source.next_fetch_at = timezone.now()
-        source.save(update_fields=["is_active", "next_fetch_at"])
+        _apply_silence(source, timezone.now())
+        source.save(update_fields=["is_active", "next_fetch_at", "is_silent", "silent_since"])
         audit.record(
             actor=actor,
             verb="monitoring.source.activate" if active else "monitoring.source.pause",
@@ -171,6 +309,7 @@ def do_fetch_source(*, actor, source_id: int) -> IngestReport:
             runs_per_day = 24 * 60 / max(source.poll_minutes, 1)
             sample = report.new * runs_per_day
             source.items_per_day = round(0.9 * source.items_per_day + 0.1 * sample, 2)
+        _apply_silence(source, now)
         source.save()
         health_changed = bool(was_failing) != bool(source.consecutive_failures)
         if report.new or health_changed or actor is not None:
@@ -245,15 +384,102 @@ def do_save_topic(
         topic.compiled = compiled
         topic.is_active = is_active
         topic.save()
+        after = audit.snapshot(topic, TOPIC_FIELDS)
         audit.record(
             actor=actor,
             verb="monitoring.topic.update" if before else "monitoring.topic.create",
             org=topic.org,
             obj=topic,
             before=before,
-            after=audit.snapshot(topic, TOPIC_FIELDS),
+            after=after,
         )
+        # A new rule, a changed rule or a topic switched on looks back at what came in.
+        rule_changed = before is None or (before["rule"], before["is_active"]) != (
+            after["rule"],
+            after["is_active"],
+        )
+        if topic.is_active and rule_changed and settings.MONITORING_BACKFILL_DAYS > 0:
+            from didban.monitoring.tasks import backfill_topic
+
+            topic_id, rule_text = topic.pk, topic.rule
+            transaction.on_commit(lambda: backfill_topic.enqueue(topic_id, rule_text))
     return topic
+
+
+BACKFILL_CHUNK = 500
+
+
+def do_backfill_topic(*, topic_id: int, rule: str, now=None) -> dict:
+    """Apply a topic's rule to the organisation subtree's articles of the last
+    ``MONITORING_BACKFILL_DAYS`` days: candidates come from the search index, each is checked
+    with the same matcher as ingestion, and a hit is created only where none exists (safe to
+    run twice). Hourly counts follow. Back-filled hits are marked and send no alert: they are
+    old news by the time the rule is written. Skipped when the rule changed again meanwhile
+    (that save queued its own back-fill)."""
+    from didban.monitoring.models import Article, HourlyCount
+    from didban.monitoring.pipeline import hour_of
+    from didban.monitoring.rules import Document, matches
+    from didban.monitoring.search import search
+
+    topic = Topic.objects.select_related("org").filter(pk=topic_id).first()
+    if topic is None or not topic.is_active or topic.rule != rule:
+        return {"skipped": True}
+    now = now or timezone.now()
+    days = settings.MONITORING_BACKFILL_DAYS
+    articles = Article.objects.filter(
+        org__path__startswith=topic.org.path, published_at__gte=now - timedelta(days=days)
+    )
+    try:
+        found, node = search(articles, rule, order="newest")
+    except RuleError:
+        return {"skipped": True}
+    candidates = list(found.values_list("pk", flat=True))
+    checked = created = 0
+    for start in range(0, len(candidates), BACKFILL_CHUNK):
+        chunk = candidates[start : start + BACKFILL_CHUNK]
+        rows = Article.objects.filter(pk__in=chunk).values_list(
+            "pk", "org_id", "published_at", "title_norm", "text_norm"
+        )
+        with transaction.atomic():
+            # One back-fill of a topic at a time; the existing hits are read under the lock.
+            Topic.objects.select_for_update().filter(pk=topic.pk).first()
+            have = set(
+                TopicHit.objects.filter(topic=topic, article_id__in=chunk).values_list(
+                    "article_id", flat=True
+                )
+            )
+            new_hits = []
+            for pk, org_id, published_at, title_norm, text_norm in rows:
+                checked += 1
+                if pk in have:
+                    continue
+                words = title_norm.split() + text_norm.split()
+                if not matches(node, Document.from_tokens(words)):
+                    continue
+                new_hits.append(
+                    TopicHit(topic=topic, article_id=pk, org_id=org_id,
+                             hour=hour_of(published_at), backfilled=True)
+                )  # fmt: skip
+            TopicHit.objects.bulk_create(new_hits)
+            per_hour: dict = {}
+            for hit in new_hits:
+                per_hour[hit.hour] = per_hour.get(hit.hour, 0) + 1
+            for hour, count in per_hour.items():
+                counter, _new = HourlyCount.objects.select_for_update().get_or_create(
+                    topic=topic, hour=hour, defaults={"count": 0}
+                )
+                counter.count += count
+                counter.save(update_fields=["count"])
+            created += len(new_hits)
+    with transaction.atomic():
+        audit.record(
+            actor="worker",
+            verb="monitoring.topic.backfill",
+            org=topic.org,
+            obj=topic,
+            after={"days": days, "checked": checked, "hits": created},
+        )
+    return {"checked": checked, "hits": created}
 
 
 # --- filtering --------------------------------------------------------------------------------

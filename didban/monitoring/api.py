@@ -28,14 +28,22 @@ class SourceOutput(serializers.ModelSerializer):
         fields = [
             "id", "name", "kind", "url", "outlet", "outlet_kind", "is_active", "poll_minutes",
             "last_success_at", "consecutive_failures", "error", "items_per_day", "healthy",
-            "silent_too_long", "next_fetch_at",
+            "silent_too_long", "silent_since", "silent_hours", "next_fetch_at",
         ]  # fmt: skip
 
 
 class SourceListApi(APIView):
-    @extend_schema(responses=SourceOutput(many=True), operation_id="monitoring_sources_list")
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("problems", str, description="1: only failing or silent sources")
+        ],
+        responses=SourceOutput(many=True),
+        operation_id="monitoring_sources_list",
+    )
     def get(self, request):
         sources = queries.list_sources(request.user).order_by("name")
+        if request.query_params.get("problems") == "1":
+            sources = sources.filter(queries.PROBLEMS)
         paginator = Pagination()
         page = paginator.paginate_queryset(sources, request, view=self)
         return paginator.get_paginated_response(SourceOutput(page, many=True).data)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from didban.accounts.forms import PlaceChoiceField
 from didban.core.fields import JalaliDateField
 from didban.monitoring.models import AlertRule, Outlet, Source, TopicHit
 
@@ -14,6 +15,36 @@ class SourceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Source.Kind.choices)
     url = forms.CharField(label=_("Address or path"), max_length=1000)
     poll_minutes = forms.IntegerField(label=_("Poll every (minutes)"), initial=15, min_value=1)
+
+
+class SourceEditForm(forms.Form):
+    outlet = forms.ModelChoiceField(label=_("Outlet"), queryset=None)
+    name = forms.CharField(label=_("Source name"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Source.Kind.choices)
+    url = forms.CharField(
+        label=_("Address or path"),
+        max_length=1000,
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
+        help_text=_(
+            "Feed or index page: https://…; channel preview: https://t.me/s/name, "
+            "https://eitaa.com/name or https://ble.ir/name; local: /path/on/the/server"
+        ),
+    )
+    place = PlaceChoiceField(label=_("Place"), required=False)
+    poll_minutes = forms.IntegerField(label=_("Poll every (minutes)"), min_value=1)
+    silent_hours = forms.IntegerField(
+        label=_("Silent too long after (hours)"),
+        min_value=1,
+        help_text=_("Flag the source when it brings no new article for this long."),
+    )
+    fetch_full_text = forms.BooleanField(
+        label=_("Fetch article pages for full text"), required=False
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+    def __init__(self, *args, outlets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outlet"].queryset = outlets
 
 
 class TopicForm(forms.Form):

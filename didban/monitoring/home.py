@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
 from didban.core.access import has_any
@@ -18,16 +17,14 @@ def panels(request) -> list[dict]:
         return []
     day_ago = timezone.now() - timedelta(days=1)
     can_filter = has_any(user, "monitoring.filter")
-    failing = queries.list_sources(user).filter(is_active=True)
-    unhealthy = failing.filter(Q(consecutive_failures__gt=0)).count() + sum(
-        1 for s in failing.filter(consecutive_failures=0) if s.silent_too_long
-    )
+    problems = queries.list_sources(user).filter(queries.PROBLEMS)
     context = {
         "can_filter": can_filter,
         "new_hits": queries.list_hits(user).filter(state=TopicHit.State.NEW).count()
         if can_filter
         else 0,
         "pickups_day": queries.list_pickups(user).filter(created_at__gte=day_ago).count(),
-        "unhealthy": unhealthy,
+        "unhealthy": problems.count(),
+        "silent": problems.filter(is_silent=True).count(),
     }
     return [{"template": "monitoring/home_panel.html", "context": context}]

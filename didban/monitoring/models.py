@@ -91,6 +91,10 @@ class Source(models.Model):
         default=48,
         help_text=_("Flag the source when it brings no new article for this long."),
     )
+    # "Silent for too long", stored so the pages can filter on it; kept up to date by each
+    # fetch and by the worker's periodic check (actions.do_refresh_silence).
+    is_silent = models.BooleanField(_("silent too long"), default=False)
+    silent_since = models.DateTimeField(_("silent since"), null=True, blank=True)
     etag = models.CharField(max_length=300, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -115,16 +119,27 @@ class Source(models.Model):
 
     @property
     def healthy(self) -> bool:
-        return self.consecutive_failures == 0 and not self.silent_too_long
+        return self.consecutive_failures == 0 and not self.is_silent
 
     @property
     def silent_too_long(self) -> bool:
-        if not self.is_active or self.last_success_at is None:
-            return False
-        since = self.last_item_at or self.created_at
-        return since is not None and (timezone.now() - since).total_seconds() > (
-            self.silent_hours * 3600
-        )
+        return self.is_silent
+
+    def quiet_since(self):
+        """Since when the source has brought nothing new (None: never fetched successfully)."""
+        if self.last_success_at is None:
+            return None
+        return self.last_item_at or self.created_at
+
+    def compute_silence(self, now=None) -> tuple[bool, object]:
+        """(silent, since) as they should be stored now; paused sources are never silent."""
+        since = self.quiet_since()
+        if not self.is_active or since is None:
+            return False, None
+        now = now or timezone.now()
+        if (now - since).total_seconds() > self.silent_hours * 3600:
+            return True, since
+        return False, None
 
 
 class Story(models.Model):
@@ -314,6 +329,8 @@ class TopicHit(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    # Found by applying a new or changed rule to articles already ingested (no alert sent).
+    backfilled = models.BooleanField(_("found afterwards"), default=False)
     created_at = models.DateTimeField(_("found"), auto_now_add=True)
 
     class Meta:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from didban.core.access import has_any, scope_q
@@ -28,6 +28,10 @@ def _guard(user, permission: str) -> None:
 def list_outlets(user) -> QuerySet:
     _guard(user, "monitoring.view")
     return Outlet.objects.filter(scope_q(user, "monitoring.view")).select_related("place", "org")
+
+
+# "Sources with problems": active and failing, or silent for too long (the stored flag).
+PROBLEMS = Q(is_active=True) & (Q(consecutive_failures__gt=0) | Q(is_silent=True))
 
 
 def list_sources(user) -> QuerySet:

@@ -62,3 +62,20 @@ def send_alert_digests() -> int:
     from didban.monitoring.alerts import send_digests
 
     return send_digests()
+
+
+@periodic(every=timedelta(minutes=15))
+@task()
+def check_silent_sources() -> int:
+    """Store the "silent too long" flag of every source (fetches keep it current too)."""
+    from didban.monitoring.actions import do_refresh_silence
+
+    return do_refresh_silence()
+
+
+@task()
+def backfill_topic(topic_id: int, rule: str) -> dict:
+    """Apply a new or changed topic rule to the articles already ingested (see actions)."""
+    from didban.monitoring.actions import do_backfill_topic
+
+    return do_backfill_topic(topic_id=topic_id, rule=rule)

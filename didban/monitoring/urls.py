@@ -7,6 +7,7 @@ app_name = "monitoring"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("sources/", views.source_list, name="source_list"),
+    path("sources/<int:source_id>/", views.source_edit, name="source_edit"),
     path("sources/<int:source_id>/fetch/", views.source_fetch, name="source_fetch"),
     path("sources/<int:source_id>/toggle/", views.source_toggle, name="source_toggle"),
     path("articles/", views.article_list, name="article_list"),

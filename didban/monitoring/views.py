@@ -17,8 +17,14 @@ from django.views.decorators.http import require_POST
 from didban.accounts.forms import apply_errors
 from didban.core.access import has_any, has_perm, scoped_orgs
 from didban.monitoring import actions, export, queries
-from didban.monitoring.forms import AlertRuleForm, ArticleSearchForm, SourceForm, TopicForm
-from didban.monitoring.models import TopicHit
+from didban.monitoring.forms import (
+    AlertRuleForm,
+    ArticleSearchForm,
+    SourceEditForm,
+    SourceForm,
+    TopicForm,
+)
+from didban.monitoring.models import Outlet, TopicHit
 from didban.monitoring.reports import TEHRAN
 from didban.monitoring.rules import RuleError, parse_rule
 from didban.monitoring.search import highlight, search
@@ -51,11 +57,11 @@ def _template(request, name: str, partial: str) -> str:
 def overview(request: HttpRequest) -> HttpResponse:
     _require(request, "monitoring.view")
     user = request.user
-    sources = list(queries.list_sources(user).order_by("name"))
+    sources = queries.list_sources(user)
     day_ago = timezone.now() - timedelta(days=1)
     context = {
-        "unhealthy": [s for s in sources if not s.healthy][:20],
-        "source_count": len(sources),
+        "unhealthy": list(sources.filter(queries.PROBLEMS).order_by("name")[:20]),
+        "source_count": sources.count(),
         "articles_today": queries.list_articles(user).filter(fetched_at__gte=day_ago).count(),
         "new_hits": queries.list_hits(user).filter(state=TopicHit.State.NEW).count(),
         "stories": queries.list_stories(user).order_by("-last_seen_at")[:10],
@@ -73,6 +79,9 @@ def overview(request: HttpRequest) -> HttpResponse:
 def source_list(request: HttpRequest) -> HttpResponse:
     _require(request, "monitoring.view")
     sources = queries.list_sources(request.user).order_by("name")
+    problems = request.GET.get("problems") == "1"
+    if problems:
+        sources = sources.filter(queries.PROBLEMS)
     form = None
     if has_any(request.user, "monitoring.manage"):
         form = SourceForm(request.POST or None)
@@ -94,7 +103,32 @@ def source_list(request: HttpRequest) -> HttpResponse:
                 return redirect("monitoring:source_list")
     elif request.method == "POST":
         raise PermissionDenied
-    return render(request, "monitoring/source_list.html", {"sources": sources, "form": form})
+    context = {"sources": sources, "form": form, "problems": problems}
+    return render(request, "monitoring/source_list.html", context)
+
+
+@login_required
+def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
+    source = queries.access_source(request.user, source_id)
+    if not has_perm(request.user, "monitoring.manage", source.org):
+        raise PermissionDenied
+    initial = {
+        "outlet": source.outlet_id, "name": source.name, "kind": source.kind, "url": source.url,
+        "place": source.place_id, "poll_minutes": source.poll_minutes,
+        "silent_hours": source.silent_hours, "fetch_full_text": source.fetch_full_text,
+        "is_active": source.is_active,
+    }  # fmt: skip
+    outlets = Outlet.objects.filter(org=source.org).order_by("name")
+    form = SourceEditForm(request.POST or None, initial=initial, outlets=outlets)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_source(actor=request.user, source=source, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The source was saved."))
+            return redirect("monitoring:source_list")
+    return render(request, "monitoring/source_form.html", {"form": form, "source": source})
 
 
 @login_required
