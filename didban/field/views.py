@@ -582,6 +582,8 @@ SHELL_ASSETS = [
     "field/app.js",
     "field/app.css",
     "field/icon.svg",
+    # Scripts of the fragments other apps offer (absent when the app is not installed).
+    "compliance/field_form.js",
 ]
 
 
@@ -603,7 +605,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     # Unhashed static names (no manifest storage): the app's own files decide the version too.
     from django.contrib.staticfiles import finders
 
-    for asset in ("field/outbox.js", "field/app.js", "field/app.css"):
+    for asset in ("field/outbox.js", "field/app.js", "field/app.css", "compliance/field_form.js"):
         found = finders.find(asset)
         if found:
             with open(found, "rb") as handle:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from didban.field import actions
 from didban.field.models import CheckIn
-from didban.field.tests.helpers import approved_design, jpeg_bytes, site, window
+from didban.field.tests.helpers import approved_design, city, jpeg_bytes, site, window
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +56,7 @@ def record_installation(page):
             }
         ],
     )
-    page.locator("button[value=queue]").click()
+    page.locator(".checkin-form button[value=queue]").click()
     page.wait_for_selector("[data-testid=queued-note]")
     page.get_by_test_id("outbox-tab").click()
 
@@ -165,62 +165,70 @@ def test_coverage_page_and_library_in_persian(
     page.screenshot(path=screenshot_dir / "field-board.png", full_page=True)
 
 
-INJECTED_FORM = """
-(url) => {
-  const pane = document.querySelector('[data-pane=tasks]');
-  pane.insertAdjacentHTML('beforeend', `
-    <form data-outbox-url="${url}" data-outbox-label="گزارش تخلف" data-testid="violation-form">
-      <input name="csrfmiddlewaretoken" value="stale">
-      <textarea name="description"></textarea>
-      <input type="hidden" name="latitude"><input type="hidden" name="longitude"><input type="hidden" name="accuracy_m">
-      <input type="hidden" name="observed_at" data-client-time>
-      <input type="file" name="photos" multiple>
-      <button type="button" data-gps-button>GPS</button>
-      <button type="submit" value="queue">send</button>
-    </form>`);
-}
-"""
-
-
 def test_checkin_and_violation_report_offline_then_one_of_each(
-    browser, live_server, login, personas, planned, world
+    browser, live_server, login, personas, planned, world, screenshot_dir
 ):
-    """The outbox contract with compliance: a form marked data-outbox-url in the field app is
-    queued offline with its photos and sent once online; the server holds one of each."""
+    """Offline, the agent records an installation with a photo and fills in compliance's real
+    violation form (two camera shots, GPS, the place and candidate from the lists the shell
+    keeps on the device); both wait in the outbox, are sent once online, and the server holds
+    exactly one of each."""
     from django.apps import apps
 
     if not apps.is_installed("didban.compliance"):
         pytest.skip("compliance is not installed")
-    from didban.compliance.models import Election, Violation
+    from didban.compliance.models import Candidate, CandidateList, Election, Violation
 
-    Election.objects.create(
+    election = Election.objects.create(
         org=world.karaj, name="انتخابات مجلس ۱۴۰۲", slug="majlis-1402",
         constituency="کرج", election_day=date(2024, 3, 1),
     )  # fmt: skip
-    context, page = new_page(browser, live_server, login, personas.county_field_agent)
+    ours = CandidateList.objects.create(election=election, name="فهرست امید البرز")
+    Candidate.objects.create(election=election, name="مریم احمدی", code="۱۲۳", candidate_list=ours)
+    candidate = Candidate.objects.create(election=election, name="رضا کریمی", code="۴۵۶")
+    town = city(world)  # Karaj city, with coordinates: the nearest place to the GPS fix
+
+    context, page = new_page(
+        browser, live_server, login, personas.county_field_agent,
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+    )  # fmt: skip
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
     context.set_offline(True)
     page.wait_for_function("document.getElementById('net').dataset.state === 'offline'")
+    # Offline, the shell and the form's lists come from the device.
+    page.reload()
+    page.wait_for_selector("[data-placement]")
     record_installation(page)
-    page.locator("[data-tab=tasks]").click()
-    page.evaluate(INJECTED_FORM, "/api/v1/compliance/violations/")
+
+    page.locator("[data-tab=extra-1]").click()
     form = page.get_by_test_id("violation-form")
-    form.locator("textarea").fill("پوستر نامزد روی دیوار مدرسه نصب شده است.")
-    form.locator("[data-gps-button]").click()
+    assert form.locator("select[name=candidate] option").count() == 3  # «not known» + two
     page.wait_for_function(
         "document.querySelector('[data-testid=violation-form] [name=latitude]').value !== ''"
     )
-    form.locator("input[type=file]").set_input_files(
-        files=[
-            {"name": "a.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(color=(10, 200, 10))},
-            {"name": "b.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(color=(10, 10, 200))},
-        ]
+    # Two shots from the camera, one at a time: both are kept.
+    for color in ((10, 200, 10), (10, 10, 200)):
+        form.locator("input[name=photos]").set_input_files(
+            files=[{"name": f"shot-{color[1]}.jpg", "mimeType": "image/jpeg",
+                    "buffer": jpeg_bytes(color=color)}]
+        )  # fmt: skip
+    assert form.locator("[data-photo-previews] img").count() == 2
+    page.wait_for_function(
+        f"document.querySelector('[data-testid=violation-form] [name=place]').value === '{town.pk}'"
     )
-    form.locator("button[type=submit]").click()
+    form.locator("select[name=candidate]").select_option(str(candidate.pk))
+    form.locator("select[name=rule_category]").select_option("defacing")
+    form.locator("textarea[name=description]").fill("پوستر نامزد روی دیوار مدرسه نصب شده است.")
+    page.screenshot(path=screenshot_dir / "field-app-violation-form.png", full_page=True)
+    form.locator("button[value=queue]").click()
+    page.wait_for_selector("[data-testid=queued-note]:not([hidden])")
+    assert form.locator("[data-photo-previews] img").count() == 0  # the form is ready for the next
+
     page.get_by_test_id("outbox-tab").click()
     page.wait_for_function(
         "document.querySelectorAll('#outbox li[data-state=queued]').length === 2"
     )
+    assert "گزارش تخلف" in page.locator("#outbox").inner_text()
+    page.screenshot(path=screenshot_dir / "field-app-outbox-two.png", full_page=True)
     assert CheckIn.objects.count() == 0 and Violation.objects.count() == 0
 
     context.set_offline(False)
@@ -229,5 +237,22 @@ def test_checkin_and_violation_report_offline_then_one_of_each(
     )
     assert CheckIn.objects.count() == 1
     violation = Violation.objects.get()
-    assert violation.photos.count() == 2 and violation.latitude is not None
+    assert violation.photos.count() == 2
+    assert violation.latitude is not None and violation.accuracy_m == 10
+    assert violation.place == town and violation.candidate == candidate
+    assert violation.rule_category == "defacing" and violation.election == election
+    assert violation.reporter == personas.county_field_agent and violation.client_uuid
+    page.screenshot(path=screenshot_dir / "field-app-outbox-sent.png", full_page=True)
+    context.close()
+
+
+def test_violation_tab_says_so_when_there_is_no_election(
+    browser, live_server, login, personas, planned
+):
+    context, page = new_page(
+        browser, live_server, login, personas.county_field_agent, service_workers="block"
+    )
+    page.locator("[data-tab=extra-1]").click()
+    assert page.get_by_test_id("violation-no-election").is_visible()
+    assert page.get_by_test_id("violation-form").count() == 0
     context.close()

@@ -23,7 +23,8 @@
     try {
       var opts = iso.length === 10 ? { year: "numeric", month: "2-digit", day: "2-digit" }
         : { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" };
-      return d.toLocaleString(fa ? "fa-IR-u-ca-persian" : "en-GB", opts);
+      var text = d.toLocaleString(fa ? "fa-IR-u-ca-persian" : "en-GB", opts);
+      return fa ? text.replace(",", "،") : text;
     } catch (e) { return digits(iso); }
   }
 
