@@ -569,6 +569,23 @@ def do_bulk_review_hits(*, actor, hits, state: str | None = None, tone: str | No
 # --- alerts ---------------------------------------------------------------------------------
 
 
+def messenger_channel(channel_id: int, org):
+    """The publishing app's Telegram-protocol channel an alert rule of ``org`` may use: one of
+    the organisation or of an organisation above it; None when there is none."""
+    try:
+        from didban.publishing.models import Channel
+    except ImportError:
+        return None
+    channel = (
+        Channel.objects.filter(pk=channel_id, kind__in=["telegram", "bale"])
+        .select_related("org")
+        .first()
+    )
+    if channel is None or not org.path.startswith(channel.org.path):
+        return None
+    return channel
+
+
 def do_save_alert_rule(
     *,
     actor,
@@ -598,6 +615,15 @@ def do_save_alert_rule(
         errors["mode"] = _("Choose when to send.")
     if not 1 <= max_per_hour <= 1000:
         errors["max_per_hour"] = _("Between 1 and 1000 alerts an hour.")
+    if messenger_channel_id is not None or messenger_chat.strip():
+        if messenger_channel_id is None or not messenger_chat.strip():
+            errors["messenger_chat"] = _(
+                "A messenger alert needs both the channel number and the chat id."
+            )
+        elif messenger_channel(messenger_channel_id, org) is None:
+            errors["messenger_channel_id"] = _(
+                "No Telegram or Bale channel with this number belongs to this organisation."
+            )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -625,10 +651,27 @@ def do_save_alert_rule(
 
 
 def do_mark_alerts_read(*, actor, alert_ids: list[int] | None = None) -> int:
+    """Mark one's own in-app notifications read. Who saw which alert, and when, is part of
+    the record of a monitoring room, so every marking is audited (one entry per organisation,
+    naming the alerts); marking nothing writes nothing."""
     from didban.monitoring.models import Alert
 
     with transaction.atomic():
-        alerts = Alert.objects.filter(recipient=actor, read_at__isnull=True)
+        alerts = Alert.objects.select_for_update().filter(recipient=actor, read_at__isnull=True)
         if alert_ids is not None:
             alerts = alerts.filter(pk__in=alert_ids)
-        return alerts.update(read_at=timezone.now())
+        found = list(alerts.select_related("org").order_by("pk"))
+        if not found:
+            return 0
+        now = timezone.now()
+        Alert.objects.filter(pk__in=[a.pk for a in found]).update(read_at=now)
+        for org_id in sorted({a.org_id for a in found}):
+            group = [a for a in found if a.org_id == org_id]
+            audit.record(
+                actor=actor,
+                verb="monitoring.alert.read",
+                org=group[0].org,
+                object_repr=", ".join(str(a.pk) for a in group)[:300],
+                after={"alerts": [a.pk for a in group], "count": len(group)},
+            )
+    return len(found)

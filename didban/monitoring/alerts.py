@@ -136,15 +136,15 @@ def deliver(rule: AlertRule, subject: str, body: str, link: str) -> int:
 
 def _send_messenger(rule: AlertRule, text: str) -> tuple[str, str]:
     """Through the publishing app's Telegram-protocol transport, when that app provides one."""
+    from didban.monitoring.actions import messenger_channel
+
     try:
-        from didban.publishing.models import Channel
         from didban.publishing.transports import transport_for
     except ImportError:
-        return Alert.Status.FAILED, "publishing transports are not available"
-    channel = Channel.objects.filter(pk=rule.messenger_channel_id, kind__in=["telegram", "bale"])
-    channel = channel.first()
+        return Alert.Status.FAILED, _("The publishing app is not installed.")
+    channel = messenger_channel(rule.messenger_channel_id, rule.org)
     if channel is None:
-        return Alert.Status.FAILED, "messenger channel not found"
+        return Alert.Status.FAILED, _("The messenger channel was not found.")
     try:
         transport = transport_for(channel)
         transport.call("sendMessage", form={"chat_id": rule.messenger_chat, "text": text[:4000]})

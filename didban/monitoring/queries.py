@@ -111,3 +111,8 @@ def access_alert_rule(user, rule_id: int) -> AlertRule:
 def my_alerts(user) -> QuerySet:
     """A person's own in-app notifications."""
     return Alert.objects.filter(recipient=user, channel=Alert.Channel.APP).order_by("-created_at")
+
+
+def access_my_alert(user, alert_id: int) -> Alert:
+    """One of the person's own in-app notifications; anyone else's is a 404."""
+    return get_object_or_404(my_alerts(user), pk=alert_id)

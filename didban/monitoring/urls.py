@@ -23,6 +23,7 @@ urlpatterns = [
     path("hits/bulk/", views.hits_bulk, name="hits_bulk"),
     path("alerts/", views.alert_list, name="alert_list"),
     path("alerts/read/", views.alerts_read, name="alerts_read"),
+    path("alerts/<int:alert_id>/open/", views.alert_open, name="alert_open"),
     path("pickups/", views.pickup_list, name="pickup_list"),
     path("report/", views.report, name="report"),
 ]

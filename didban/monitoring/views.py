@@ -10,7 +10,9 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -435,6 +437,18 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 def alerts_read(request: HttpRequest) -> HttpResponse:
     actions.do_mark_alerts_read(actor=request.user)
     return redirect("monitoring:alert_list")
+
+
+@login_required
+@require_POST
+def alert_open(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Open one of one's notifications: it is marked read (audited) and its page shown."""
+    alert = queries.access_my_alert(request.user, alert_id)
+    actions.do_mark_alerts_read(actor=request.user, alert_ids=[alert.pk])
+    target = alert.link
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("monitoring:alert_list")
+    return redirect(target or "monitoring:alert_list")
 
 
 @login_required
