@@ -34,8 +34,8 @@ class DesignOutput(serializers.ModelSerializer):
     class Meta:
         model = Design
         fields = [
-            "id", "title", "theme", "occasion", "status", "org", "version", "sha256",
-            "thumbnail_url", "file_url",
+            "id", "title", "theme", "occasion", "linked_occasion", "status", "org", "version",
+            "sha256", "thumbnail_url", "file_url",
         ]  # fmt: skip
 
     def get_thumbnail_url(self, design: Design) -> str | None:
@@ -195,9 +195,7 @@ class CheckInCreateApi(APIView):
         data = self.Input(data=raw)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        placement = queries.access_placement(
-            request.user, values.pop("placement"), permission="field.checkin"
-        )
+        placement = queries.access_placement_for_checkin(request.user, values.pop("placement"))
         try:
             checkin, created = actions.do_record_checkin(
                 actor=request.user, placement=placement, **values

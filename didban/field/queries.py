@@ -110,6 +110,13 @@ def access_placement(user, placement_id: int, *, permission: str = "field.view")
     return get_object_or_404(list_placements(user, permission=permission), pk=placement_id)
 
 
+def access_placement_for_checkin(user, placement_id: int) -> Placement:
+    """The placement a check-in moves, if the user may check in there: one lean query (the
+    check-in itself reads the site and window again under its lock)."""
+    placements = Placement.objects.filter(scope_q(user, "field.checkin")).select_related("org")
+    return get_object_or_404(placements, pk=placement_id)
+
+
 def list_checkins(user, *, placement: Placement | None = None) -> QuerySet:
     checkins = CheckIn.objects.filter(scope_q(user, "field.view")).select_related("agent")
     if placement is not None:
