@@ -229,6 +229,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Exports built by the worker (XLSX, CSV, GeoJSON): where the files live, for how many days.
+EXPORT_DIR = Path(env("DIDBAN_EXPORT_DIR", str(DATA_DIR / "exports"))).resolve()
+EXPORT_KEEP_DAYS = envint("DIDBAN_EXPORT_KEEP_DAYS", "7")
 
 # Sessions, cookies and headers.
 SESSION_COOKIE_AGE = envint("DIDBAN_SESSION_HOURS", "12") * 3600

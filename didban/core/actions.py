@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from didban.core.audit import ChainReport, verify_chain
-from didban.core.models import AuditVerification, WorkerHeartbeat
+from didban.core.models import AuditVerification, ExportJob, WorkerHeartbeat
 
 
 def do_verify_audit_chain() -> ChainReport:
@@ -44,3 +44,48 @@ def do_beat(*, worker_id: str, started_at: datetime, tasks_run: int) -> None:
 
 def do_forget_worker(*, worker_id: str) -> None:
     WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+def do_request_export(*, actor, source: str, format: str, params: dict) -> ExportJob:
+    """Queue an export of a list as `actor` sees it; the worker builds the file.
+
+    `params` are the list page's filters (its query string); the source checks them, so a filter
+    naming something outside the actor's scope is refused (404) before anything is queued.
+    """
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils.translation import get_language
+    from django.utils.translation import gettext as _
+
+    from didban.core import audit, exports
+    from didban.core.access import has_any, scoped_orgs
+    from didban.core.tasks import run_export
+
+    export_source = exports.get_source(source)
+    if export_source is None:
+        raise ValidationError({"source": _("Unknown export.")})
+    if not has_any(actor, export_source.permission):
+        raise PermissionDenied
+    if format not in export_source.formats:
+        raise ValidationError({"format": _("Choose XLSX, CSV or GeoJSON.")})
+    filters = export_source.clean_filters(actor, params)
+    language = (get_language() or "fa")[:2]
+    org = scoped_orgs(actor, export_source.permission).order_by("path").first()
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            requested_by=actor,
+            org=org,
+            source=source,
+            format=format,
+            filters=filters,
+            language=language if language in ("fa", "en") else "fa",
+            expires_at=exports.expiry(),
+        )
+        audit.record(
+            actor=actor,
+            verb="export.request",
+            org=org,
+            obj=job,
+            after={"source": source, "format": format, "filters": filters},
+        )
+        transaction.on_commit(lambda: run_export.enqueue(job.pk))
+    return job

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -127,3 +128,84 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ExportJob(models.Model):
+    """A file of rows (XLSX, CSV or GeoJSON) built by the worker for the person who asked.
+
+    The rows come from the same scoped query as the list page, run as that person, so an export
+    never holds more than they may see. The file lives under `EXPORT_DIR` until `expires_at`.
+    """
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel (XLSX)")
+        CSV = "csv", _("CSV")
+        GEOJSON = "geojson", _("GeoJSON (map)")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
+    # The organisation whose scope the request was made in (for the audit log and admins).
+    org = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source = models.CharField(_("what"), max_length=40)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    # The requester's language when they asked: headers, labels and dates follow it.
+    language = models.CharField(_("language"), max_length=8, default="fa")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    # GeoJSON: rows without coordinates are left out and counted here.
+    rows_skipped = models.PositiveIntegerField(_("rows left out"), default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    file_size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # "My exports": one person's jobs, newest first.
+            models.Index(fields=["requested_by", "-created_at"], name="core_export_mine"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}.{self.format} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, round(100 * self.rows_done / self.rows_total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def download_name(self) -> str:
+        stamp = timezone.localtime(self.created_at).strftime("%Y%m%d-%H%M")
+        return f"didban-{self.source.replace('.', '-')}-{stamp}.{self.format}"

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from didban.core.access import has_any, scope_q
-from didban.core.models import AuditEntry, AuditVerification, WorkerHeartbeat
+from didban.core.models import AuditEntry, AuditVerification, ExportJob, WorkerHeartbeat
 
 
 @dataclass(frozen=True)
@@ -73,3 +73,14 @@ def worker_status() -> WorkerStatus:
     fresh = timezone.now() - timedelta(seconds=settings.WORKER_STALE_SECONDS)
     workers = WorkerHeartbeat.objects.filter(last_seen__gte=fresh).count()
     return WorkerStatus(age <= settings.WORKER_STALE_SECONDS, beat.last_seen, age, workers)
+
+
+def list_exports(user) -> QuerySet[ExportJob]:
+    """The exports a person asked for; nobody else's (a file may hold what only they may see)."""
+    if not getattr(user, "is_authenticated", False):
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(requested_by=user, expires_at__gt=timezone.now())
+
+
+def access_export(user, job_id: int) -> ExportJob:
+    return get_object_or_404(list_exports(user), pk=job_id)

@@ -27,3 +27,20 @@ def prune_finished_tasks() -> int:
     cutoff = timezone.now() - timedelta(days=7)
     deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     return deleted
+
+
+@task()
+def run_export(job_id: int) -> str:
+    """Build an export's file (XLSX, CSV or GeoJSON) in chunks; a job already taken is left."""
+    from didban.core.exports import run
+
+    return run(job_id)
+
+
+@periodic(every=timedelta(hours=1))
+@task()
+def purge_expired_exports() -> int:
+    """Delete exports past their expiry with their files."""
+    from didban.core.exports import purge_expired
+
+    return purge_expired()

@@ -3,23 +3,41 @@ from __future__ import annotations
 import csv
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from didban.accounts.queries import list_organizations
 from didban.core.access import has_any
+from didban.core.actions import do_request_export
+from didban.core.exports import EXPORT_CONTENT_TYPES, sources
+from didban.core.exports import file_path as export_file_path
 from didban.core.forms import AuditFilterForm
+from didban.core.models import ExportJob
 from didban.core.queries import (
     AuditFilter,
     access_audit_entry,
+    access_export,
     last_verification,
     list_audit_entries,
+    list_exports,
     worker_status,
 )
 from didban.core.templatetags.didban import jdatetime
@@ -168,3 +186,66 @@ def api_docs(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without a valid CSRF token (an old page, blocked cookies): say what to do."""
     return render(request, "403_csrf.html", {"reason": reason}, status=403)
+
+
+# Exports built by the worker
+
+
+@login_required
+def export_list(request: HttpRequest) -> HttpResponse:
+    """ "My exports": state and progress (refreshed by htmx while a job runs) and downloads."""
+    jobs = list(list_exports(request.user)[:100])
+    labels = {name: source.label for name, source in sources().items()}
+    for job in jobs:
+        job.source_label = labels.get(job.source, job.source)
+    context = {
+        "jobs": jobs,
+        "running": any(not job.is_finished for job in jobs),
+        "keep_days": settings.EXPORT_KEEP_DAYS,
+    }
+    template = "core/export_list.html"
+    if request.headers.get("HX-Request"):
+        template += "#jobs"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def export_create(request: HttpRequest) -> HttpResponse:
+    """The export button of a list: its query string (the filters shown) and a format."""
+    params = QueryDict(request.POST.get("query", "")[:2000]).dict()
+    # Filters the button itself offers (e.g. the window of a board, a state to narrow to).
+    for key, value in request.POST.items():
+        if key.startswith("filter_") and value:
+            params[key.removeprefix("filter_")] = value
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    try:
+        do_request_export(
+            actor=request.user,
+            source=request.POST.get("source", ""),
+            format=request.POST.get("format", ""),
+            params=params,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back or "core:export_list")
+    messages.success(request, _("Export queued; it will be ready here in a moment."))
+    return redirect("core:export_list")
+
+
+@login_required
+def export_download(request: HttpRequest, job_id: int) -> FileResponse:
+    job = access_export(request.user, job_id)
+    if job.state != ExportJob.State.DONE or not job.file_name:
+        raise Http404
+    try:
+        handle = open(export_file_path(job), "rb")  # noqa: SIM115 - FileResponse closes it
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=job.download_name)
+    response["Content-Type"] = EXPORT_CONTENT_TYPES[job.format]
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

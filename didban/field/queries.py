@@ -38,7 +38,9 @@ def design_library_q(user, permission: str = "field.view") -> Q:
     return own | (inherited & Q(status=Design.Status.APPROVED))
 
 
-def list_designs(user, *, search: str = "", status: str = "", theme: str = "") -> QuerySet:
+def list_designs(
+    user, *, search: str = "", status: str = "", theme: str = "", occasion_id: int | None = None
+) -> QuerySet:
     from didban.lib.persian import normalize
 
     designs = (
@@ -52,7 +54,17 @@ def list_designs(user, *, search: str = "", status: str = "", theme: str = "") -
         designs = designs.filter(status=status)
     if theme:
         designs = designs.filter(theme=theme)
+    if occasion_id:
+        designs = designs.filter(linked_occasion_id=occasion_id)
     return designs
+
+
+def list_design_occasions(user, *, permission: str = "field.view") -> QuerySet:
+    """Newsroom occasions a design may be linked to or filtered by: those of the user's
+    organisations, of the units below and of the HQs above (the newsroom's own rule)."""
+    from didban.newsroom.queries import list_occasions
+
+    return list_occasions(user, permission=permission).order_by("-starts_on", "name")
 
 
 def access_design(user, design_id: int) -> Design:
@@ -96,13 +108,26 @@ def access_window(user, window_id: int, *, permission: str = "field.view") -> Wi
 
 
 def list_placements(
-    user, *, permission: str = "field.view", window: Window | None = None
+    user,
+    *,
+    permission: str = "field.view",
+    window: Window | None = None,
+    state: str = "",
+    area: str = "",
+    place=None,
 ) -> QuerySet:
     placements = Placement.objects.filter(scope_q(user, permission)).select_related(
         "site", "site__place", "design", "design__current_version", "window"
     )
     if window is not None:
         placements = placements.filter(window=window)
+    if state:
+        placements = placements.filter(state=state)
+    if area:
+        placements = placements.filter(site__area=area)
+    if place is not None:
+        # A place and everything under it (a county's cities, satellite towns and villages).
+        placements = placements.filter(site__place__path__startswith=place.path)
     return placements
 
 

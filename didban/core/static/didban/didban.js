@@ -10,3 +10,12 @@ document.addEventListener("click", function (event) {
   if (label) label.textContent = option.dataset.pickLabel;
   if (results) results.innerHTML = "";
 });
+
+// Export menus send the list's filters as they are now (htmx may have changed the address
+// since the page was drawn).
+document.addEventListener("submit", function (event) {
+  var form = event.target.closest("form[data-export-form]");
+  if (!form) return;
+  form.querySelector('input[name="query"]').value = window.location.search.replace(/^\?/, "");
+  form.querySelector('input[name="next"]').value = window.location.pathname + window.location.search;
+});
