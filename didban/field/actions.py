@@ -101,6 +101,7 @@ def do_create_design(
     upload,
     theme: str = "",
     occasion: str = "",
+    linked_occasion=None,
     description: str = "",
     note: str = "",
 ) -> Design:
@@ -108,12 +109,14 @@ def do_create_design(
     title = fix_display(title)
     if not title:
         raise ValidationError({"title": _("Give the design a title.")})
+    _check_occasion(org, linked_occasion)
     with transaction.atomic():
         design = Design.objects.create(
             org=org,
             title=title[:200],
             theme=fix_display(theme)[:120],
-            occasion=fix_display(occasion)[:120],
+            occasion=(linked_occasion.name if linked_occasion else fix_display(occasion))[:120],
+            linked_occasion=linked_occasion,
             description=description.strip(),
             created_by=actor,
         )
@@ -123,6 +126,36 @@ def do_create_design(
         audit.record(
             actor=actor, verb="design.create", org=org, obj=design,
             after={**audit.snapshot(design, DESIGN_FIELDS), "sha256": version.sha256},
+        )  # fmt: skip
+    return design
+
+
+def _check_occasion(org: Organization, occasion) -> None:
+    """A design's occasion comes from its own branch of the tree: its organisation, an HQ above
+    it, or a unit below it; another county's occasion is refused."""
+    if occasion is None:
+        return
+    path, other = org.path, occasion.org.path
+    if not (path.startswith(other) or other.startswith(path)):
+        raise ValidationError(
+            {"linked_occasion": _("This occasion belongs to another organisation's calendar.")}
+        )
+
+
+def do_set_design_occasion(*, actor, design: Design, linked_occasion=None) -> Design:
+    """Link a design to a newsroom occasion (or unlink it); the name is copied for display."""
+    require_perm(actor, "field.design", design.org)
+    _check_occasion(design.org, linked_occasion)
+    with transaction.atomic():
+        design = Design.objects.select_for_update().get(pk=design.pk)
+        before = audit.snapshot(design, [*DESIGN_FIELDS, "linked_occasion"])
+        design.linked_occasion = linked_occasion
+        if linked_occasion is not None:
+            design.occasion = linked_occasion.name[:120]
+        design.save(update_fields=["linked_occasion", "occasion"])
+        audit.record(
+            actor=actor, verb="design.occasion", org=design.org, obj=design, before=before,
+            after=audit.snapshot(design, [*DESIGN_FIELDS, "linked_occasion"]),
         )  # fmt: skip
     return design
 

@@ -34,8 +34,8 @@ class DesignOutput(serializers.ModelSerializer):
     class Meta:
         model = Design
         fields = [
-            "id", "title", "theme", "occasion", "status", "org", "version", "sha256",
-            "thumbnail_url", "file_url",
+            "id", "title", "theme", "occasion", "linked_occasion", "status", "org", "version",
+            "sha256", "thumbnail_url", "file_url",
         ]  # fmt: skip
 
     def get_thumbnail_url(self, design: Design) -> str | None:

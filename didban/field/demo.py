@@ -159,13 +159,23 @@ def load(*, root, orgs) -> None:
     agent = User.objects.get(username="karaj.field")
     info = orgs["karaj-info"]
 
+    # The newsroom's occasions of Karaj's branch (the newsroom demo loads first): designs whose
+    # occasion is on the calendar are linked to it.
+    from didban.newsroom.models import Occasion
+
+    calendar = {
+        o.name: o
+        for o in Occasion.objects.select_related("org")
+        if info.path.startswith(o.org.path) or o.org.path.startswith(info.path)
+    }
     designs = []
     for i in range(155):
         theme, occasion = THEMES[i % len(THEMES)]
         kind = TITLES[i % len(TITLES)]
         design = actions.do_create_design(
             actor=producer if i % 2 else editor, org=info, title=f"{kind} «{theme}» شماره {i + 1}",
-            theme=theme, occasion=occasion, upload=artwork(i),
+            theme=theme, occasion=occasion, linked_occasion=calendar.get(occasion),
+            upload=artwork(i),
         )  # fmt: skip
         if i % 10 == 9:
             actions.do_add_design_version(

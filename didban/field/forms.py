@@ -23,15 +23,32 @@ class OrgChoiceForm(forms.Form):
 class DesignForm(OrgChoiceForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     theme = forms.CharField(label=_("Theme"), max_length=120, required=False)
+    linked_occasion = forms.ModelChoiceField(
+        label=_("Occasion"), queryset=None, required=False,
+        help_text=_("From the newsroom's calendar of occasions."),
+    )  # fmt: skip
     occasion = forms.CharField(
-        label=_("Occasion"), max_length=120, required=False,
-        help_text=_("e.g. «دهه فجر» or «جشن ملی انتخابات»"),
+        label=_("Other occasion"), max_length=120, required=False,
+        help_text=_("Only when the occasion is not in the calendar, e.g. «جشن ملی انتخابات»."),
     )  # fmt: skip
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)  # fmt: skip
     upload = forms.FileField(
         label=_("Artwork file"), help_text=_("JPEG, PNG, WebP or PDF."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
     )  # fmt: skip
+
+    def __init__(self, *args, occasions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["linked_occasion"].queryset = occasions
+        self.order_fields(["org", "title", "theme", "linked_occasion", "occasion"])
+
+
+class DesignOccasionForm(forms.Form):
+    linked_occasion = forms.ModelChoiceField(label=_("Occasion"), queryset=None, required=False)
+
+    def __init__(self, *args, occasions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["linked_occasion"].queryset = occasions
 
 
 class VersionForm(forms.Form):

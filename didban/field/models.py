@@ -31,7 +31,17 @@ class Design(models.Model):
     title = models.CharField(_("title"), max_length=200)
     title_norm = models.CharField(max_length=200, editable=False, db_index=True)
     theme = models.CharField(_("theme"), max_length=120, blank=True)
+    # The occasion's name: copied from `linked_occasion` when linked, else free text (designs from
+    # before the link whose text matched no newsroom occasion keep it).
     occasion = models.CharField(_("occasion"), max_length=120, blank=True)
+    linked_occasion = models.ForeignKey(
+        "newsroom.Occasion",
+        verbose_name=_("occasion (newsroom)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="designs",
+    )
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT

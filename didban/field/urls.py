@@ -19,6 +19,7 @@ urlpatterns = [
     path("designs/<int:design_id>/version/", views.design_version, name="design_version"),
     path("designs/<int:design_id>/review/", views.design_review, name="design_review"),
     path("designs/<int:design_id>/share/", views.design_share, name="design_share"),
+    path("designs/<int:design_id>/occasion/", views.design_occasion, name="design_occasion"),
     path("designs/<int:design_id>/v<int:number>/", views.design_file, name="design_file"),
     path(
         "designs/<int:design_id>/v<int:number>/thumb/",

@@ -26,6 +26,7 @@ from didban.core.access import has_any, has_perm
 from didban.field import actions, queries
 from didban.field.forms import (
     DesignForm,
+    DesignOccasionForm,
     ImportForm,
     PlacementForm,
     ReviewForm,
@@ -71,13 +72,22 @@ def design_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Design.Status.values:
         status = ""
-    designs = queries.list_designs(request.user, search=search, status=status)
+    occasions = queries.list_design_occasions(request.user)
+    occasion = request.GET.get("occasion", "")
+    occasion_id = int(occasion) if occasion.isdigit() else None
+    if occasion_id and not occasions.filter(pk=occasion_id).exists():
+        occasion_id = None
+    designs = queries.list_designs(
+        request.user, search=search, status=status, occasion_id=occasion_id
+    )
     page = Paginator(designs, 48).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "search": search,
         "status": status,
         "statuses": Design.Status.choices,
+        "occasions": occasions[:200],
+        "occasion_id": occasion_id,
         "can_create": has_any(request.user, "field.design"),
     }
     template = "field/design_list.html"
@@ -89,7 +99,10 @@ def design_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def design_create(request: HttpRequest) -> HttpResponse:
     orgs = _orgs(request, "field.design")
-    form = DesignForm(request.POST or None, request.FILES or None, orgs=orgs)
+    form = DesignForm(
+        request.POST or None, request.FILES or None, orgs=orgs,
+        occasions=queries.list_design_occasions(request.user, permission="field.design"),
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
             design = actions.do_create_design(actor=request.user, **form.cleaned_data)
@@ -114,6 +127,10 @@ def design_detail(request: HttpRequest, design_id: int) -> HttpResponse:
         "can_version": has_perm(request.user, "field.design", design.org),
         "can_review": has_perm(request.user, "field.approve", design.org),
         "version_form": VersionForm(),
+        "occasion_form": DesignOccasionForm(
+            initial={"linked_occasion": design.linked_occasion_id},
+            occasions=queries.list_design_occasions(request.user, permission="field.design"),
+        ),
         "review_form": ReviewForm(),
         "placements": queries.list_placements(request.user).filter(design=design)[:50],
     }
@@ -154,6 +171,29 @@ def design_review(request: HttpRequest, design_id: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Saved."))
+    return redirect("field:design_detail", design.pk)
+
+
+@login_required
+@require_POST
+def design_occasion(request: HttpRequest, design_id: int) -> HttpResponse:
+    design = queries.access_design(request.user, design_id)
+    form = DesignOccasionForm(
+        request.POST,
+        occasions=queries.list_design_occasions(request.user, permission="field.design"),
+    )
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("field:design_detail", design.pk)
+    try:
+        actions.do_set_design_occasion(
+            actor=request.user, design=design,
+            linked_occasion=form.cleaned_data["linked_occasion"],
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved."))
     return redirect("field:design_detail", design.pk)
 
 
