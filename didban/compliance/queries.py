@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from didban.compliance.models import Candidate, Election, Rule, Violation
+from didban.compliance.models import Candidate, Election, Rule, RuleCategory, Violation
 from didban.core.access import has_perm, scope_q
+from didban.lib.jalali import parse_jalali_date
 from didban.lib.persian import normalize, to_ascii_digits, tokens
 
 # Token overlap (Jaccard) from which two reports with the same key are likely duplicates.
@@ -66,6 +68,9 @@ class ViolationFilter:
     duplicates: bool = False
     mine: bool = False
     search: str = ""
+    # Received on or after / on or before these days (Tehran).
+    since: date | None = None
+    until: date | None = None
 
 
 def overdue_q(now=None) -> Q:
@@ -100,6 +105,10 @@ def list_violations(
     if f.duplicates:
         others = Violation.objects.filter(dup_key=OuterRef("dup_key")).exclude(pk=OuterRef("pk"))
         rows = rows.exclude(dup_key="").filter(Exists(others))
+    if f.since:
+        rows = rows.filter(created_at__gte=_day_start(f.since))
+    if f.until:
+        rows = rows.filter(created_at__lt=_day_start(f.until + timedelta(days=1)))
     if f.search:
         text = f.search.strip()
         digits = to_ascii_digits(text)
@@ -109,6 +118,47 @@ def list_violations(
         else:
             rows = rows.filter(description_norm__contains=normalize(text))
     return rows
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, timezone.get_default_timezone())
+
+
+def _day(text: str) -> date | None:
+    """A day typed on the desk: Jalali («۱۴۰۲/۱۲/۰۱») or ISO; None when empty or not a date."""
+    text = (text or "").strip()[:40]
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(to_ascii_digits(text))
+    except ValueError:
+        pass
+    try:
+        return parse_jalali_date(text)
+    except ValueError:
+        return None
+
+
+def violation_filter_from(params) -> ViolationFilter:
+    """The desk's filters from its query string (the desk, its export and the API agree)."""
+    status = params.get("status", "open") or "open"
+    if status not in ("open", "all", *Violation.Status.values):
+        status = "open"
+    category = params.get("category", "")
+    candidate = str(params.get("candidate", "") or "")
+    source = params.get("source", "")
+    return ViolationFilter(
+        status="" if status == "all" else status,
+        category=category if category in RuleCategory.values else "",
+        candidate_id=int(candidate) if candidate.isdigit() else None,
+        source=source if source in Violation.Source.values else "",
+        overdue=params.get("overdue") in ("1", True),
+        duplicates=params.get("duplicates") in ("1", True),
+        mine=params.get("mine") in ("1", True),
+        search=str(params.get("q", "") or "")[:100],
+        since=_day(params.get("from", "")),
+        until=_day(params.get("to", "")),
+    )
 
 
 def access_violation(user, violation_id: int, *, permission: str = "compliance.view") -> Violation:

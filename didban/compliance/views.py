@@ -41,6 +41,7 @@ from didban.compliance.queries import (
     list_violations,
     public_elections,
     reporter_identity,
+    violation_filter_from,
 )
 from didban.compliance.uploads import read_photo, read_photos
 from didban.core.access import has_any, has_perm, scoped_orgs
@@ -154,22 +155,7 @@ def status_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _filters(request: HttpRequest) -> ViolationFilter:
-    params = request.GET
-    status = params.get("status", "open")
-    if status not in ("open", "all", *Violation.Status.values):
-        status = "open"
-    category = params.get("category", "")
-    candidate = params.get("candidate", "")
-    return ViolationFilter(
-        status="" if status == "all" else status,
-        category=category if category in RuleCategory.values else "",
-        candidate_id=int(candidate) if candidate.isdigit() else None,
-        source=params.get("source", "") if params.get("source") in Violation.Source.values else "",
-        overdue=params.get("overdue") == "1",
-        duplicates=params.get("duplicates") == "1",
-        mine=params.get("mine") == "1",
-        search=params.get("q", "")[:100],
-    )
+    return violation_filter_from(request.GET)
 
 
 @login_required

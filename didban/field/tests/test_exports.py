@@ -78,7 +78,7 @@ def test_sites_as_xlsx_right_to_left_persian_headers_jalali_dates(
     assert first["افزوده شده"] == "۱۴۰۲/۱۲/۰۹ ۰۰:۲۵"
     assert first["افزوده شده (ISO 8601)"] == "2024-02-28T00:25:00+03:30"
     second = dict(zip(header, rows[2], strict=True))
-    assert second["نام"] == "'=HYPERLINK(\"http://x\")"  # a formula is never run
+    assert second["نام"] == '\'=HYPERLINK("http://x")'  # a formula is never run
     audit = AuditEntry.objects.get(verb="export.request")
     assert audit.actor_id == personas.county_editor.pk
     assert audit.after["source"] == "field.sites"
@@ -167,13 +167,17 @@ def test_outsider_exports_nothing_of_karaj_and_cannot_name_its_window(
     win = window(personas.county_editor, world)
     client = client_for(personas.outsider)
     with django_capture_on_commit_callbacks(execute=True):
-        assert export(client, "field.placements", "csv", filter_window=str(win.pk)).status_code == 404
+        assert (
+            export(client, "field.placements", "csv", filter_window=str(win.pk)).status_code == 404
+        )
         export(client, "field.sites", "csv")
     job = ExportJob.objects.get()
     assert job.requested_by == personas.outsider and job.rows_done == 0
 
 
-def test_another_users_file_is_a_404(client_for, personas, sites, django_capture_on_commit_callbacks):
+def test_another_users_file_is_a_404(
+    client_for, personas, sites, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         job = do_request_export(
             actor=personas.county_editor, source="field.sites", format="csv", params={}
