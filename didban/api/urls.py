@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("didban.field.api_urls")),
     path("", include("didban.compliance.api_urls")),
     path("", include("didban.command.api_urls")),
+    path("", include("didban.core.api_urls")),
 ]
