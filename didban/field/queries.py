@@ -255,6 +255,33 @@ def coverage(user, window: Window, *, today: date | None = None) -> Coverage:
     return result
 
 
+# Reference points drawn under the sites when there are no tiles, largest first.
+MAP_PLACE_KINDS = ("city", "satellite_town", "village")
+
+
+def map_places(area, *, limit: int = 400) -> list[dict]:
+    """The named settlements of an area with coordinates (city, satellite towns, villages):
+    places are public reference data, so any page that shows the area's map may show them."""
+    from didban.places.models import Place
+
+    if area is None:
+        return []
+    rows = (
+        Place.objects.filter(
+            path__startswith=area.path,
+            kind__in=MAP_PLACE_KINDS,
+            latitude__isnull=False,
+            longitude__isnull=False,
+        )
+        .order_by("kind", "name_fa")
+        .values_list("name_fa", "name_en", "kind", "latitude", "longitude")[:limit]
+    )
+    return [
+        {"name": fa, "name_en": en, "kind": kind, "lat": float(lat), "lng": float(lng)}
+        for fa, en, kind, lat, lng in rows
+    ]
+
+
 def map_points(user, window: Window, *, limit: int = 5000) -> list[dict]:
     """Sites of the window with coordinates and the state of their placements, for the map."""
     rows = (

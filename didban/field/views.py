@@ -490,6 +490,7 @@ def window_coverage(request: HttpRequest, window_id: int) -> HttpResponse:
             "window": window,
             "coverage": cov,
             "points": queries.map_points(request.user, window),
+            "places": queries.map_places(place),
             "center": outline,
             "legend": Placement.State.choices,
             "map_tiles_url": settings.MAP_TILES_URL,
