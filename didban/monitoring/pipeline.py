@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 
 from didban.lib.persian import tokens
@@ -32,6 +32,8 @@ from didban.monitoring.rules import Document, Node, RuleSet, parse_rule
 
 STORY_SIMILARITY = 0.5
 STORY_WINDOW = timedelta(days=14)
+# At most this many stored articles sharing a band key are compared with a new one.
+MAX_STORY_CANDIDATES = 200
 PICKUP_WINDOW = timedelta(days=28)
 PICKUP_MIN_CONTAINMENT = 0.5
 PICKUP_WHOLE = 0.8
@@ -132,8 +134,45 @@ def hour_of(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
+class _Prepared:
+    """One new article of a batch while it goes through the pipeline (not yet saved)."""
+
+    __slots__ = ("article", "keys", "shingles", "sig", "story", "words")
+
+    def __init__(self, article: Article, words: list[str], shingles: set[int], sig, keys):
+        self.article = article
+        self.words = words
+        self.shingles = shingles
+        self.sig = sig
+        self.keys = keys
+        self.story: _StoryState | None = None
+
+
+class _StoryState:
+    """A story touched by a batch: its row and the outlets and first article seen so far."""
+
+    __slots__ = ("changed", "first", "new", "outlets", "story")
+
+    def __init__(self, story: Story, outlets: set[int], *, new: bool):
+        self.story = story
+        self.outlets = outlets
+        self.first: _Prepared | None = None
+        self.new = new
+        self.changed = new
+
+
 class Ingestor:
-    """Ingests entries of one source; reuse one instance for a batch of entries."""
+    """Ingests entries of one source, a fetched batch at a time.
+
+    A batch costs a fixed number of queries whatever its size: known addresses and texts, the
+    story candidates sharing an LSH band key, the stories they belong to, then one bulk insert
+    each for stories, articles (the FTS5 triggers fill the search index), bands, pickups and
+    topic hits, one bulk update of the stories and one upsert of the hourly counts. Call it
+    inside a transaction (``actions.do_fetch_source`` / ``do_ingest_entries`` do). Reuse one
+    instance for several batches of the same source.
+    """
+
+    CHUNK = 500  # values per IN (...) query
 
     def __init__(self, source: Source, *, now: datetime | None = None):
         self.source = source
@@ -154,157 +193,285 @@ class Ingestor:
             self.matcher_since = since
         return self.matcher
 
+    def _chunks(self, values: list):
+        for start in range(0, len(values), self.CHUNK):
+            yield values[start : start + self.CHUNK]
+
     def ingest(self, entries: list[Entry]) -> IngestReport:
-        keys = [url_key(e.url)[:1000] for e in entries]
-        # Two queries for the whole batch instead of two per entry.
-        for chunk in range(0, len(keys), 500):
-            self.known_keys.update(
-                Article.objects.filter(
-                    org=self.org, url_key__in=keys[chunk : chunk + 500]
-                ).values_list("url_key", flat=True)
-            )
-        self.known_hashes.update(
-            Article.objects.filter(source=self.source).values_list("content_hash", flat=True)
-        )
-        dates = [e.published_at for e in entries if e.published_at]
-        self._matcher_for(min(dates) if dates else self.now)
-        for entry in entries:
-            self.ingest_one(entry)
+        batch = self._prepare(entries)
+        if not batch:
+            return self.report
+        self._group_stories(batch)
+        self._save(batch)
         return self.report
 
     def ingest_one(self, entry: Entry) -> Article | None:
-        key = url_key(entry.url)[:1000]
-        if not key or not (entry.text or entry.title):
+        batch_before = self.report.new
+        self.ingest([entry])
+        if self.report.new == batch_before:
             return None
-        if key in self.known_keys or (
-            not self.known_keys and Article.objects.filter(org=self.org, url_key=key).exists()
-        ):
-            self.report.duplicates += 1
-            return None
-        title_words = tokens(entry.title)
-        text_words = tokens(entry.text)
-        text_norm = " ".join(text_words)
-        content_hash = hashlib.sha256(text_norm.encode()).hexdigest()
-        # The same text under another address of the same source (duplicate GUIDs, mirrors).
-        if content_hash in self.known_hashes:
-            self.report.duplicates += 1
-            return None
-        self.known_keys.add(key)
-        self.known_hashes.add(content_hash)
-        published = entry.published_at
-        guessed = published is None or published > self.now + FUTURE_SLACK
-        if guessed:
-            published = self.now
-        found_shingles = dedup.shingles(text_words or title_words)
-        sig = dedup.signature(found_shingles)
-        keys = dedup.band_keys(sig)
-        article = Article(
-            org=self.org,
-            source=self.source,
-            outlet_id=self.source.outlet_id,
-            url=entry.url[:1000],
-            url_key=key,
-            guid=entry.guid[:500],
-            title=(entry.title or entry.text[:120])[:500],
-            author=entry.author[:200],
-            published_at=published,
-            fetched_at=self.now,
-            text=entry.text,
-            summary=entry.summary[:1000],
-            language=entry.language[:10] or "fa",
-            title_norm=" ".join(title_words),
-            text_norm=text_norm,
-            content_hash=content_hash,
-            signature=dedup.to_bytes(sig),
-            date_was_guessed=guessed,
-        )
-        article.story = self._story_for(article, sig, keys)
-        article.save()
-        if article.story.first_article_id is None:
-            article.story.first_article = article
-            article.story.save(update_fields=["first_article"])
-        ArticleBand.objects.bulk_create(
-            [ArticleBand(org_id_copy=self.org.pk, key=k, article=article) for k in keys]
-        )
-        self.report.new += 1
-        self._pickups(article, found_shingles)
-        self._topics(article, title_words + text_words)
-        return article
+        return Article.objects.filter(org=self.org, url_key=url_key(entry.url)[:1000]).first()
 
-    def _story_for(self, article: Article, sig, keys: list[int]) -> Story:
-        candidates = (
-            ArticleBand.objects.filter(org_id_copy=self.org.pk, key__in=keys)
-            .filter(article__published_at__gte=article.published_at - STORY_WINDOW)
-            .values_list("article_id", flat=True)
-            .distinct()[:200]
-        )
-        best, best_score = None, STORY_SIMILARITY
-        rows = Article.objects.filter(pk__in=list(candidates)).values_list(
-            "story_id", "signature", "outlet_id"
-        )
-        for story_id, other_sig, _outlet in rows:
-            score = dedup.similarity(sig, dedup.from_bytes(other_sig))
-            if story_id and score >= best_score:
-                best, best_score = story_id, score
-        if best is not None:
-            story = Story.objects.get(pk=best)
-            outlets = set(story.articles.values_list("outlet_id", flat=True).distinct())
-            story.article_count += 1
-            story.outlet_count = len(outlets | {article.outlet_id})
-            if article.published_at < story.first_seen_at:
-                story.first_seen_at = article.published_at
-                story.first_outlet_id = article.outlet_id
-                story.first_article = None
-            story.last_seen_at = max(story.last_seen_at, article.published_at)
-            story.save(
-                update_fields=[
-                    "article_count", "outlet_count", "first_seen_at", "first_outlet",
-                    "first_article", "last_seen_at",
-                ]
-            )  # fmt: skip
-            return story
-        return Story.objects.create(
-            org=self.org,
-            title=article.title[:500],
-            first_outlet_id=article.outlet_id,
-            first_seen_at=article.published_at,
-            last_seen_at=article.published_at,
-        )
+    # --- 1. what is new, normalised ---------------------------------------------------------
 
-    def _pickups(self, article: Article, found_shingles: set[int]) -> None:
-        matcher = self._matcher_for(article.published_at)
-        for item, score in matcher.match(found_shingles):
-            if article.published_at < item.published_at - timedelta(minutes=5):
-                continue  # published before ours: not a pickup of our text
-            if article.published_at - item.published_at > PICKUP_WINDOW:
-                continue
-            pickup, created = Pickup.objects.get_or_create(
-                item_id=item.item_id,
-                article=article,
-                defaults={
-                    "org_id": item.org_id,
-                    "item_published_at": item.published_at,
-                    "delay_seconds": max(
-                        0, int((article.published_at - item.published_at).total_seconds())
-                    ),
-                    "similarity": round(score, 3),
-                    "whole": score >= PICKUP_WHOLE,
-                },
+    def _prepare(self, entries: list[Entry]) -> list[_Prepared]:
+        keyed = []
+        for entry in entries:
+            key = url_key(entry.url)[:1000]
+            if key and (entry.text or entry.title):
+                keyed.append((key, entry))
+        fresh_keys = list({k for k, _e in keyed} - self.known_keys)
+        for chunk in self._chunks(fresh_keys):
+            self.known_keys.update(
+                Article.objects.filter(org=self.org, url_key__in=chunk).values_list(
+                    "url_key", flat=True
+                )
             )
-            if created:
-                self.report.pickups.append(pickup.pk)
+        normalised = []
+        for key, entry in keyed:
+            if key in self.known_keys:
+                self.report.duplicates += 1
+                continue
+            self.known_keys.add(key)
+            title_words = tokens(entry.title)
+            text_words = tokens(entry.text)
+            text_norm = " ".join(text_words)
+            content_hash = hashlib.sha256(text_norm.encode()).hexdigest()
+            normalised.append((key, entry, title_words, text_words, text_norm, content_hash))
+        # The same text under another address of the same source (duplicate GUIDs, mirrors).
+        fresh_hashes = list({n[5] for n in normalised} - self.known_hashes)
+        for chunk in self._chunks(fresh_hashes):
+            self.known_hashes.update(
+                Article.objects.filter(source=self.source, content_hash__in=chunk).values_list(
+                    "content_hash", flat=True
+                )
+            )
+        batch = []
+        for key, entry, title_words, text_words, text_norm, content_hash in normalised:
+            if content_hash in self.known_hashes:
+                self.report.duplicates += 1
+                continue
+            self.known_hashes.add(content_hash)
+            published = entry.published_at
+            guessed = published is None or published > self.now + FUTURE_SLACK
+            if guessed:
+                published = self.now
+            found_shingles = dedup.shingles(text_words or title_words)
+            sig = dedup.signature(found_shingles)
+            article = Article(
+                org=self.org,
+                source=self.source,
+                outlet_id=self.source.outlet_id,
+                url=entry.url[:1000],
+                url_key=key,
+                guid=entry.guid[:500],
+                title=(entry.title or entry.text[:120])[:500],
+                author=entry.author[:200],
+                published_at=published,
+                fetched_at=self.now,
+                text=entry.text,
+                summary=entry.summary[:1000],
+                language=entry.language[:10] or "fa",
+                title_norm=" ".join(title_words),
+                text_norm=text_norm,
+                content_hash=content_hash,
+                signature=dedup.to_bytes(sig),
+                date_was_guessed=guessed,
+            )
+            batch.append(
+                _Prepared(article, title_words + text_words, found_shingles, sig,
+                          dedup.band_keys(sig))
+            )  # fmt: skip
+        return batch
 
-    def _topics(self, article: Article, words: list[str]) -> None:
+    # --- 2. stories -------------------------------------------------------------------------
+
+    def _group_stories(self, batch: list[_Prepared]) -> None:
+        """Each article joins the story of its most similar earlier candidate (stored or in
+        this batch) sharing an LSH band key within the story window, or starts a new one."""
+        earliest = min(p.article.published_at for p in batch) - STORY_WINDOW
+        all_keys = list({k for p in batch for k in p.keys})
+        # key -> [(article_id, published_at, story_id, signature)] of stored articles.
+        stored: dict[int, list[tuple]] = defaultdict(list)
+        for chunk in self._chunks(all_keys):
+            rows = ArticleBand.objects.filter(
+                org_id_copy=self.org.pk,
+                key__in=chunk,
+                article__published_at__gte=earliest,
+                article__story__isnull=False,
+            ).values_list(
+                "key", "article_id", "article__published_at", "article__story_id",
+                "article__signature",
+            )  # fmt: skip
+            for key, article_id, published_at, story_id, sig in rows:
+                stored[key].append((article_id, published_at, story_id, sig))
+        signatures: dict[int, object] = {}
+        pending: dict[int, list[_Prepared]] = defaultdict(list)  # key -> earlier batch articles
+        chosen: list[tuple[_Prepared, int | _Prepared | None]] = []
+        for prep in batch:
+            since = prep.article.published_at - STORY_WINDOW
+            candidates: dict[int, tuple[int, object]] = {}  # article_id -> (story_id, sig)
+            local: dict[int, _Prepared] = {}
+            for key in prep.keys:
+                for article_id, published_at, story_id, sig in stored.get(key, ()):
+                    if published_at >= since and len(candidates) < MAX_STORY_CANDIDATES:
+                        candidates[article_id] = (story_id, sig)
+                for other in pending.get(key, ()):
+                    if other.article.published_at >= since:
+                        local[id(other)] = other
+            best, best_score = None, STORY_SIMILARITY
+            for article_id, (story_id, raw) in candidates.items():
+                sig = signatures.get(article_id)
+                if sig is None:
+                    sig = signatures[article_id] = dedup.from_bytes(raw)
+                score = dedup.similarity(prep.sig, sig)
+                if score >= best_score:
+                    best, best_score = story_id, score
+            for other in local.values():
+                score = dedup.similarity(prep.sig, other.sig)
+                if score >= best_score:
+                    best, best_score = other, score
+            chosen.append((prep, best))
+            for key in prep.keys:
+                pending[key].append(prep)
+        # The stored stories that are joined, with the outlets they already have.
+        story_ids = {b for _p, b in chosen if isinstance(b, int)}
+        states: dict[int, _StoryState] = {}
+        outlets: dict[int, set[int]] = defaultdict(set)
+        for chunk in self._chunks(list(story_ids)):
+            for story_id, outlet_id in (
+                Article.objects.filter(story_id__in=chunk)
+                .values_list("story_id", "outlet_id")
+                .distinct()
+            ):
+                outlets[story_id].add(outlet_id)
+            for story in Story.objects.filter(pk__in=chunk):
+                states[story.pk] = _StoryState(story, outlets[story.pk], new=False)
+        for prep, best in chosen:
+            if isinstance(best, _Prepared):
+                state = best.story
+            elif best is not None and best in states:
+                state = states[best]
+            else:
+                article = prep.article
+                state = _StoryState(
+                    Story(
+                        org=self.org,
+                        title=article.title[:500],
+                        first_outlet_id=article.outlet_id,
+                        first_seen_at=article.published_at,
+                        last_seen_at=article.published_at,
+                    ),
+                    {article.outlet_id},
+                    new=True,
+                )
+                state.first = prep
+                prep.story = state
+                continue
+            self._join(state, prep)
+            prep.story = state
+
+    @staticmethod
+    def _join(state: _StoryState, prep: _Prepared) -> None:
+        story, article = state.story, prep.article
+        state.outlets.add(article.outlet_id)
+        story.article_count += 1
+        story.outlet_count = len(state.outlets)
+        if article.published_at < story.first_seen_at:
+            story.first_seen_at = article.published_at
+            story.first_outlet_id = article.outlet_id
+            state.first = prep
+        story.last_seen_at = max(story.last_seen_at, article.published_at)
+        state.changed = True
+
+    # --- 3. writes --------------------------------------------------------------------------
+
+    def _save(self, batch: list[_Prepared]) -> None:
+        states = list({id(p.story): p.story for p in batch}.values())
+        Story.objects.bulk_create([s.story for s in states if s.new])
+        for prep in batch:
+            prep.article.story = prep.story.story
+        # The FTS5 index follows by its insert trigger (PostgreSQL: the expression index).
+        Article.objects.bulk_create([p.article for p in batch])
+        for state in states:
+            if state.first is not None:
+                state.story.first_article = state.first.article
+        Story.objects.bulk_update(
+            [s.story for s in states if s.changed],
+            ["article_count", "outlet_count", "first_seen_at", "first_outlet", "first_article",
+             "last_seen_at"],
+            batch_size=self.CHUNK,
+        )  # fmt: skip
+        ArticleBand.objects.bulk_create(
+            [
+                ArticleBand(org_id_copy=self.org.pk, key=k, article=p.article)
+                for p in batch
+                for k in p.keys
+            ],
+            batch_size=self.CHUNK,
+        )
+        self.report.new += len(batch)
+        self._pickups(batch)
+        self._topics(batch)
+
+    def _pickups(self, batch: list[_Prepared]) -> None:
+        matcher = self._matcher_for(min(p.article.published_at for p in batch))
+        found = []
+        for prep in batch:
+            article = prep.article
+            for item, score in matcher.match(prep.shingles):
+                if article.published_at < item.published_at - timedelta(minutes=5):
+                    continue  # published before ours: not a pickup of our text
+                if article.published_at - item.published_at > PICKUP_WINDOW:
+                    continue
+                found.append(
+                    Pickup(
+                        item_id=item.item_id,
+                        article=article,
+                        org_id=item.org_id,
+                        item_published_at=item.published_at,
+                        delay_seconds=max(
+                            0, int((article.published_at - item.published_at).total_seconds())
+                        ),
+                        similarity=round(score, 3),
+                        whole=score >= PICKUP_WHOLE,
+                    )
+                )
+        if found:
+            # The articles are new, so are their pickups.
+            Pickup.objects.bulk_create(found, batch_size=self.CHUNK)
+            self.report.pickups.extend(p.pk for p in found)
+
+    def _topics(self, batch: list[_Prepared]) -> None:
         if not self.topics.rules:
             return
-        doc = Document.from_tokens(words)
-        hour = hour_of(article.published_at)
-        for topic in self.topics.matching(doc):
-            # The article is new, so the hit is too.
-            hit = TopicHit.objects.create(topic=topic, article=article, org=self.org, hour=hour)
-            self.report.hits.append(hit.pk)
-            updated = HourlyCount.objects.filter(topic=topic, hour=hour).update(
-                count=F("count") + 1
-            )
-            if not updated:
-                HourlyCount.objects.create(topic=topic, hour=hour, count=1)
+        hits = []
+        counts: dict[tuple[int, datetime], int] = defaultdict(int)
+        for prep in batch:
+            article = prep.article
+            hour = hour_of(article.published_at)
+            for topic in self.topics.matching(Document.from_tokens(prep.words)):
+                # The article is new, so the hit is too.
+                hits.append(TopicHit(topic=topic, article=article, org=self.org, hour=hour))
+                counts[(topic.pk, hour)] += 1
+        if not hits:
+            return
+        TopicHit.objects.bulk_create(hits, batch_size=self.CHUNK)
+        self.report.hits.extend(h.pk for h in hits)
+        add_hourly_counts(counts)
+
+
+def add_hourly_counts(counts: dict[tuple[int, datetime], int]) -> None:
+    """Add to the per-topic hourly counts in one upsert (safe against a concurrent worker)."""
+    table = connection.ops.quote_name(HourlyCount._meta.db_table)
+    field = HourlyCount._meta.get_field("hour")
+    rows = [
+        (topic_id, field.get_db_prep_value(hour, connection), n)
+        for (topic_id, hour), n in counts.items()
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (topic_id, hour, count) VALUES (%s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT (topic_id, hour) DO UPDATE SET count = {table}.count + excluded.count",
+            rows,
+        )
