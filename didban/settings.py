@@ -332,6 +332,10 @@ FIELD_CHECKIN_RADIUS_M = envint("DIDBAN_FIELD_CHECKIN_RADIUS_M", "150")
 FIELD_PHOTO_MAX_SKEW_MINUTES = envint("DIDBAN_FIELD_PHOTO_MAX_SKEW_MINUTES", "60")
 FIELD_UPLOAD_MAX_MB = envint("DIDBAN_FIELD_UPLOAD_MAX_MB", "25")
 
+# Campaign-rule compliance (didban/compliance): a report being handled stays locked to its
+# handler for this many minutes after their last action on it.
+COMPLIANCE_LOCK_MINUTES = envint("DIDBAN_COMPLIANCE_LOCK_MINUTES", "30")
+
 # Media monitoring (didban/monitoring): fetch limits and politeness towards news sites.
 MONITORING_TIMEOUT_SECONDS = envint("DIDBAN_MONITORING_TIMEOUT_SECONDS", "20")
 MONITORING_MAX_BYTES = envint("DIDBAN_MONITORING_MAX_MB", "10") * 1024 * 1024

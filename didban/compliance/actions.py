@@ -398,12 +398,16 @@ def do_submit_citizen_violation(
 
 
 def _held_by_other(actor, violation: Violation) -> bool:
-    return violation.handler_id is not None and violation.handler_id != actor.pk
+    """Someone else holds the report and their lock has not lapsed."""
+    return violation.handler_id not in (None, actor.pk) and violation.lock_active()
 
 
 def _lock_error(violation: Violation) -> ValidationError:
+    from didban.core.templatetags.didban import format_when
+
     return ValidationError(
-        _("This report is being handled by %(name)s.") % {"name": violation.handler}
+        _("This report is being handled by %(name)s until %(time)s.")
+        % {"name": violation.handler, "time": format_when(violation.lock_expires_at, "time")}
     )
 
 
@@ -415,26 +419,39 @@ def _event(violation, actor, verb, before_status, reason=""):
 
 
 def do_take_violation(*, actor, violation: Violation, takeover: bool = False) -> Violation:
-    """Lock the report to the actor. Someone else's lock only yields to a supervisor's takeover."""
+    """Lock the report to the actor for COMPLIANCE_LOCK_MINUTES (taking it again renews it).
+
+    Someone else's live lock only yields to a supervisor's takeover; a lapsed one to anyone.
+    """
     require_perm(actor, "compliance.triage", violation.org)
     with transaction.atomic():
         violation = Violation.objects.select_for_update().get(pk=violation.pk)
         if violation.handler_id == actor.pk:
+            violation.locked_at = timezone.now()
+            violation.save(update_fields=["locked_at", "updated_at"])
             return violation
         previous = violation.handler
-        if previous is not None:
+        live = previous is not None and violation.lock_active()
+        if live:
             if not takeover:
                 raise _lock_error(violation)
             require_perm(actor, "compliance.supervise", violation.org)
-        before = audit.snapshot(violation, ["handler"])
+        before = {
+            **audit.snapshot(violation, ["handler"]),
+            "lock_expires_at": violation.lock_expires_at,
+        }
         violation.handler = actor
         violation.locked_at = timezone.now()
         violation.save(update_fields=["handler", "locked_at", "updated_at"])
-        verb = "takeover" if previous is not None else "take"
-        _event(violation, actor, verb, violation.status, reason=str(previous or ""))
+        verb = "takeover" if live else "take"
+        reason = str(previous or "")
+        if previous is not None and not live:
+            reason = _("the lock of %(name)s had lapsed") % {"name": previous}
+        _event(violation, actor, verb, violation.status, reason=reason)
         audit.record(
             actor=actor, verb=f"violation.{verb}", org=violation.org, obj=violation,
-            before=before, after=audit.snapshot(violation, ["handler"]),
+            before=before,
+            after={**audit.snapshot(violation, ["handler"]), "lock_expires_at": violation.lock_expires_at},
         )  # fmt: skip
     return violation
 
@@ -445,7 +462,7 @@ def do_release_violation(*, actor, violation: Violation) -> Violation:
         violation = Violation.objects.select_for_update().get(pk=violation.pk)
         if violation.handler_id is None:
             return violation
-        if violation.handler_id != actor.pk:
+        if violation.handler_id != actor.pk and violation.lock_active():
             require_perm(actor, "compliance.supervise", violation.org)
         before = audit.snapshot(violation, ["handler"])
         violation.handler = None
@@ -534,8 +551,9 @@ def do_transition_violation(
             violation.handler = None
             violation.locked_at = None
         else:
+            # Acting renews the lock (and takes a free or lapsed report).
             violation.handler = actor
-            violation.locked_at = violation.locked_at or timezone.now()
+            violation.locked_at = timezone.now()
         violation.save()
         _event(violation, actor, action, before_status, reason)
         audit.record(

@@ -48,6 +48,8 @@ class ViolationOutput(serializers.ModelSerializer):
     place_name = serializers.CharField(source="place.name_fa", default=None)
     handler_name = serializers.SerializerMethodField()
     is_overdue = serializers.BooleanField()
+    is_locked = serializers.BooleanField()
+    lock_expires_at = serializers.DateTimeField(allow_null=True)
     photos = serializers.SerializerMethodField()
 
     class Meta:
@@ -56,7 +58,8 @@ class ViolationOutput(serializers.ModelSerializer):
             "id", "status", "source", "tracking_code", "client_uuid", "election", "description",
             "rule_category", "suggested_category", "candidate", "candidate_name", "place",
             "place_name", "address", "latitude", "longitude", "accuracy_m", "observed_at",
-            "created_at", "handler", "handler_name", "referred_to", "referral_deadline",
+            "created_at", "handler", "handler_name", "is_locked", "lock_expires_at",
+            "referred_to", "referral_deadline",
             "status_reason", "duplicate_of", "is_overdue", "reporter", "photos",
         ]  # fmt: skip
 

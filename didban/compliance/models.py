@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -226,6 +228,8 @@ class Violation(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("handler"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
     )  # fmt: skip
+    # When the handler took the report or last acted on it: the lock lasts
+    # COMPLIANCE_LOCK_MINUTES from then (see lock_expires_at).
     locked_at = models.DateTimeField(null=True, blank=True)
     referred_to = models.CharField(
         _("referred to"), max_length=12, choices=Board.choices, blank=True
@@ -261,6 +265,26 @@ class Violation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def lock_expires_at(self):
+        """When the handler's lock lapses unless they act again; None when nobody holds it."""
+        if self.handler_id is None or self.locked_at is None:
+            return None
+        return self.locked_at + timedelta(minutes=settings.COMPLIANCE_LOCK_MINUTES)
+
+    def lock_active(self, now=None) -> bool:
+        """Whether the handler still holds the report (a lapsed lock yields to anyone)."""
+        expires = self.lock_expires_at
+        return expires is not None and expires > (now or timezone.now())
+
+    @property
+    def is_locked(self) -> bool:
+        return self.lock_active()
+
+    @property
+    def lock_lapsed(self) -> bool:
+        return self.handler_id is not None and not self.lock_active()
 
     @property
     def is_overdue(self) -> bool:

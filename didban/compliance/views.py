@@ -239,7 +239,7 @@ def _detail_context(request: HttpRequest, violation: Violation, form=None) -> di
         "allowed": actions.allowed_actions(violation) if may_triage else [],
         "may_triage": may_triage,
         "may_supervise": has_perm(user, "compliance.supervise", violation.org),
-        "held_by_other": violation.handler_id and violation.handler_id != user.pk,
+        "held_by_other": violation.handler_id not in (None, user.pk) and violation.is_locked,
         "form": form
         or TransitionForm(
             initial={"category": violation.rule_category or violation.suggested_category}
