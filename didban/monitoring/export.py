@@ -1,10 +1,11 @@
 """Exports: search results as CSV or XLSX (right-to-left sheet, Jalali dates in Persian
-digits), and the daily report as XLSX."""
+digits), and the daily or hourly digest as XLSX and PDF."""
 
 from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -83,9 +84,33 @@ def articles_response(articles, fmt: str) -> HttpResponse:
     return _xlsx_response(wb, "articles")
 
 
+def report_title(report: dict) -> str:
+    """«Daily monitoring report · ۱۴۰۲/۱۲/۰۸» or «Hourly … · ۱۴۰۲/۱۲/۰۸ ۱۴:۰۰ تا ۱۵:۰۰»."""
+    if report.get("period") == "hour":
+        return _("Hourly monitoring digest · %(start)s to %(end)s") % {
+            "start": format_jalali(report["start"], "datetime"),
+            "end": format_jalali(report["end"], "time"),
+        }
+    return _("Daily monitoring report · %(day)s") % {"day": format_jalali(report["start"], "date")}
+
+
+def report_file_name(report: dict) -> str:
+    """monitoring-1402-12-08 or monitoring-1402-12-08-14h (Jalali, ASCII for the file system)."""
+    name = "monitoring-" + format_jalali(report["start"], "date", persian_digits=False).replace(
+        "/", "-"
+    )
+    if report.get("period") == "hour":
+        name += "-" + format_jalali(report["start"], "time", persian_digits=False)[:2] + "h"
+    return name
+
+
 def report_response(report: dict) -> HttpResponse:
+    """The digest (daily or hourly) as a workbook of right-to-left sheets."""
     wb = Workbook()
     n = to_persian_digits
+    _sheet(wb, _("Summary"), [_("Period"), _("From"), _("To"), _("Articles"), _("Topic hits")],
+           [[report_title(report), _jalali(report["start"]), _jalali(report["end"]),
+             n(report["articles_total"]), n(report["hits_total"])]])  # fmt: skip
     _sheet(wb, _("By tone"), [_("Tone"), _("Confirmed")],
            [[t["label"], n(t["count"])] for t in report["tones"]])  # fmt: skip
     _sheet(
@@ -95,8 +120,13 @@ def report_response(report: dict) -> HttpResponse:
         [[_safe(o["name"]), *(n(o[k]) for k in ("positive", "neutral", "negative", "untagged", "total"))]
          for o in report["outlets"]],
     )  # fmt: skip
+    _sheet(wb, _("Articles by outlet"), [_("Outlet"), _("Articles")],
+           [[_safe(o["outlet__name"]), n(o["n"])] for o in report["articles_by_outlet"]])  # fmt: skip
     _sheet(wb, _("Topics"), [_("Topic"), _("Hits")],
            [[_safe(t["topic__name"]), n(t["n"])] for t in report["topics"]])  # fmt: skip
+    _sheet(wb, _("Top stories"), [_("Story"), _("Outlets"), _("Articles"), _("First seen")],
+           [[_safe(s.title), n(s.outlet_count), n(s.article_count), _jalali(s.first_seen_at)]
+            for s in report["stories"]])  # fmt: skip
     _sheet(
         wb,
         _("Confirmed items"),
@@ -114,5 +144,22 @@ def report_response(report: dict) -> HttpResponse:
           n(p.delay_seconds // 60), n(round(p.similarity * 100)) + "٪", p.article.url]
          for p in report["pickups"]],
     )  # fmt: skip
-    day = report["day"].isoformat()
-    return _xlsx_response(wb, f"monitoring-{day}")
+    return _xlsx_response(wb, report_file_name(report))
+
+
+def report_pdf_response(report: dict) -> HttpResponse:
+    """The digest as an A4 PDF: WeasyPrint with the vendored Vazirmatn, as the command room's
+    period reports (didban/command/reports.py) are made; right-to-left, Jalali, Persian digits."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    font_dir = Path(settings.BASE_DIR) / "static" / "vendor" / "vazirmatn" / "fonts" / "ttf"
+    html = render_to_string(
+        "monitoring/report_pdf.html",
+        {"report": report, "title": report_title(report), "font_dir": font_dir.as_uri()},
+    )
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report_file_name(report)}.pdf"'
+    return response

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from didban.accounts.forms import PlaceChoiceField
 from didban.core.fields import JalaliDateField
+from didban.lib.persian import to_persian_digits
 from didban.monitoring.models import AlertRule, Outlet, Source, TopicHit
 
 
@@ -99,3 +101,23 @@ class ArticleSearchForm(forms.Form):
         choices=[("relevance", _("Relevance")), ("newest", _("Newest first"))],
         required=False,
     )
+
+
+class ReportHourForm(forms.Form):
+    """The hour of the hourly digest: a Jalali day and an hour of Tehran time."""
+
+    day = JalaliDateField(label=_("Day"), required=False)
+    hour = forms.TypedChoiceField(label=_("Hour"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        persian = (translation.get_language() or "fa").startswith("fa")
+        self.fields["hour"].choices = [("", "—")] + [
+            (h, to_persian_digits(f"{h:02d}:00") if persian else f"{h:02d}:00") for h in range(24)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("day") is None) != (data.get("hour") is None) and not self.errors:
+            raise forms.ValidationError(_("Choose both the day and the hour."))
+        return data

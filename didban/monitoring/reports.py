@@ -1,5 +1,9 @@
-"""The daily monitoring report of an organisation: confirmed hits by tone and outlet, topics,
-top stories and pickups of our items."""
+"""The monitoring digest of an organisation for a Tehran day or hour: confirmed hits by tone
+and outlet, hits per topic, articles per outlet, top stories and pickups of our items.
+
+``daily_report`` and ``hourly_report`` only choose the period; ``digest`` builds the content
+both share, and the page, the XLSX and the PDF render the same dict.
+"""
 
 from __future__ import annotations
 
@@ -27,8 +31,23 @@ def day_bounds(text: str):
     return day, start, start + timedelta(days=1)
 
 
-def daily_report(user, day_text: str = "") -> dict:
-    day, start, end = day_bounds(day_text)
+def last_full_hour(now: datetime | None = None) -> datetime:
+    """The start (Tehran time) of the last hour that has ended."""
+    local = timezone.localtime(now or timezone.now(), TEHRAN)
+    return local.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+
+
+def hour_bounds(day, hour: int | None):
+    """A Tehran day and hour as bounds; the last full hour when either is missing."""
+    if day is None or hour is None:
+        start = last_full_hour()
+    else:
+        start = datetime.combine(day, time(hour), tzinfo=TEHRAN)
+    return start, start + timedelta(hours=1)
+
+
+def digest(user, start: datetime, end: datetime) -> dict:
+    """What the user may see of the period [start, end)."""
     hits = queries.list_hits(user).filter(article__published_at__gte=start,
                                           article__published_at__lt=end)  # fmt: skip
     confirmed = hits.filter(state=TopicHit.State.CONFIRMED)
@@ -54,6 +73,10 @@ def daily_report(user, day_text: str = "") -> dict:
     topics = list(
         hits.values("topic__name").annotate(n=Count("id")).order_by("-n", "topic__name")[:30]
     )
+    articles = queries.list_articles(user).filter(published_at__gte=start, published_at__lt=end)
+    articles_by_outlet = list(
+        articles.values("outlet__name").annotate(n=Count("id")).order_by("-n", "outlet__name")[:30]
+    )
     stories = (
         queries.list_stories(user)
         .filter(last_seen_at__gte=start, first_seen_at__lt=end, article_count__gt=1)
@@ -65,16 +88,25 @@ def daily_report(user, day_text: str = "") -> dict:
         .order_by("delay_seconds")
     )
     return {
-        "day": day,
         "start": start,
+        "end": end,
         "tones": tones,
         "outlets": sorted(outlets.values(), key=lambda o: -o["total"]),
         "topics": topics,
+        "articles_by_outlet": articles_by_outlet,
         "stories": list(stories),
         "pickups": list(pickups[:100]),
         "confirmed": list(confirmed.order_by("-importance", "-article__published_at")[:200]),
         "hits_total": hits.count(),
-        "articles_total": queries.list_articles(user)
-        .filter(published_at__gte=start, published_at__lt=end)
-        .count(),
+        "articles_total": articles.count(),
     }
+
+
+def daily_report(user, day_text: str = "") -> dict:
+    day, start, end = day_bounds(day_text)
+    return {**digest(user, start, end), "period": "day", "day": day}
+
+
+def hourly_report(user, day=None, hour: int | None = None) -> dict:
+    start, end = hour_bounds(day, hour)
+    return {**digest(user, start, end), "period": "hour", "day": start.date()}

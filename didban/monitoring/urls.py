@@ -26,4 +26,5 @@ urlpatterns = [
     path("alerts/<int:alert_id>/open/", views.alert_open, name="alert_open"),
     path("pickups/", views.pickup_list, name="pickup_list"),
     path("report/", views.report, name="report"),
+    path("report/hourly/", views.report_hourly, name="report_hourly"),
 ]

@@ -22,6 +22,7 @@ from didban.monitoring import actions, export, queries
 from didban.monitoring.forms import (
     AlertRuleForm,
     ArticleSearchForm,
+    ReportHourForm,
     SourceEditForm,
     SourceForm,
     TopicForm,
@@ -486,7 +487,17 @@ def item_pickups_panel(request: HttpRequest, item) -> str:
     )
 
 
-# --- the daily report -------------------------------------------------------------------------
+# --- the digests (daily and hourly) -----------------------------------------------------------
+
+
+def _report_response(request: HttpRequest, data: dict, form=None) -> HttpResponse:
+    """The digest as a page, or as a file with ?export=xlsx / ?export=pdf."""
+    fmt = request.GET.get("export")
+    if fmt == "xlsx":
+        return export.report_response(data)
+    if fmt == "pdf":
+        return export.report_pdf_response(data)
+    return render(request, "monitoring/report.html", {"report": data, "form": form})
 
 
 @login_required
@@ -494,7 +505,19 @@ def report(request: HttpRequest) -> HttpResponse:
     from didban.monitoring.reports import daily_report
 
     _require(request, "monitoring.view")
-    data = daily_report(request.user, request.GET.get("day", ""))
-    if request.GET.get("export") == "xlsx":
-        return export.report_response(data)
-    return render(request, "monitoring/report.html", {"report": data})
+    return _report_response(request, daily_report(request.user, request.GET.get("day", "")))
+
+
+@login_required
+def report_hourly(request: HttpRequest) -> HttpResponse:
+    """One hour's digest: a Jalali day and an hour; by default the last full hour."""
+    from didban.monitoring.reports import hourly_report, last_full_hour
+
+    _require(request, "monitoring.view")
+    fields = {k: v for k, v in request.GET.items() if k in ("day", "hour") and v}
+    default = last_full_hour()
+    form = ReportHourForm(fields or None, initial={"day": default.date(), "hour": default.hour})
+    day = hour = None
+    if fields and form.is_valid():
+        day, hour = form.cleaned_data["day"], form.cleaned_data["hour"]
+    return _report_response(request, hourly_report(request.user, day, hour), form)

@@ -120,8 +120,9 @@ def test_filtering_by_htmx_returns_the_updated_hit(client_for, personas, data):
     report = analyst.get(reverse("monitoring:report"), {"export": "xlsx"})
     assert report.status_code == 200
     book = load_workbook(io.BytesIO(report.content))
-    assert len(book.sheetnames) == 5
-    confirmed = book.worksheets[3]
+    # Summary, tone, outlet, articles by outlet, topics, stories, confirmed items, pickups.
+    assert len(book.sheetnames) == 8
+    confirmed = book.worksheets[6]
     assert confirmed.sheet_view.rightToLeft and confirmed.max_row == 2
 
 
