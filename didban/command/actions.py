@@ -89,28 +89,39 @@ def do_record_audience(
 
 
 def do_sample_audiences(*, now: datetime | None = None) -> list[AudienceSample]:
-    """The worker asks each Telegram-protocol channel for its member count (one sample each).
+    """The worker asks each Telegram-protocol channel for its member count: one sample per
+    channel and hour (a second run in the same hour updates it, so running twice is harmless).
 
     A channel whose API fails is skipped this hour; the failure is logged, never raised.
     """
+    from datetime import timedelta
+
     from didban.command.metrics.publishing import audience_channels, member_count
+    from didban.command.rollup import floor
 
     now = now or timezone.now()
+    hour = floor(now, 60)
     samples = []
     for channel in audience_channels():
         try:
             members = member_count(channel)
         except Exception as exc:  # a remote API is the edge of the world
-            log.warning("member count of channel %s failed: %s", channel.pk, exc)
+            log.warning("member count of channel %s (%s) failed: %s", channel.pk, channel.name, exc)
             continue
         if members is None:
             continue
         with transaction.atomic():
-            sample = AudienceSample.objects.create(
-                org=channel.org, channel_id=channel.pk, channel_name=channel.name,
-                channel_kind=channel.kind, at=now, members=members,
-                source=AudienceSample.Source.API,
-            )  # fmt: skip
+            sample = AudienceSample.objects.filter(
+                channel_id=channel.pk, source=AudienceSample.Source.API,
+                at__gte=hour, at__lt=hour + timedelta(hours=1),
+            ).first()  # fmt: skip
+            if sample is None:
+                sample = AudienceSample(
+                    org=channel.org, channel_id=channel.pk, source=AudienceSample.Source.API
+                )
+            sample.channel_name, sample.channel_kind = channel.name, channel.kind
+            sample.at, sample.members = now, members
+            sample.save()
             audit.record(
                 actor="worker", verb="audience.sample", org=channel.org, obj=sample,
                 after={"channel": channel.name, "members": members},

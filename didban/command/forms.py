@@ -19,10 +19,46 @@ class TargetForm(forms.Form):
 
 
 class AudienceForm(forms.Form):
-    channel_id = forms.IntegerField(label=_("Channel number"), min_value=1)
-    channel_name = forms.CharField(label=_("Channel name"), max_length=200)
-    channel_kind = forms.CharField(label=_("Platform"), max_length=20, required=False)
+    """A member count typed by hand: for one of the organisation's channels whose platform has
+    no member-count API (Eitaa), or for a channel outside the publishing app (Rubika …)."""
+
+    OTHER = "other"
+
+    channel = forms.ChoiceField(label=_("Channel"))
+    other_name = forms.CharField(
+        label=_("Other channel's name"), max_length=200, required=False,
+        help_text=_("Only for a channel not in the list."),
+    )  # fmt: skip
+    other_platform = forms.CharField(
+        label=_("Other channel's platform"), max_length=20, required=False,
+        help_text=_("For example Rubika or Instagram."),
+    )  # fmt: skip
     members = forms.IntegerField(label=_("Members"), min_value=0, max_value=1_000_000_000)
+
+    def __init__(self, *args, channels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channels = {str(c.pk): c for c in channels}
+        self.fields["channel"].choices = [
+            (pk, f"{c.name} ({c.get_kind_display()})") for pk, c in self.channels.items()
+        ] + [(self.OTHER, _("Another channel (type its name)"))]
+
+    def clean(self):
+        from didban.command.queries import manual_channel_id
+        from didban.lib.persian import fix_display
+
+        data = super().clean()
+        choice = data.get("channel")
+        if choice == self.OTHER:
+            name = fix_display(data.get("other_name", ""))
+            if not name:
+                self.add_error("other_name", _("Type the channel's name."))
+                return data
+            kind = data.get("other_platform", "").strip().lower()
+            data["resolved"] = (manual_channel_id(name, kind), name, kind)
+        elif choice in self.channels:
+            channel = self.channels[choice]
+            data["resolved"] = (channel.pk, channel.name, channel.kind)
+        return data
 
 
 class ReportForm(forms.Form):

@@ -183,6 +183,40 @@ def list_audience_samples(user, org: Organization | None = None):
     return qs
 
 
+MANUAL_CHANNEL_BASE = 1_000_000_000
+
+
+def manual_channel_id(name: str, kind: str) -> int:
+    """A stable id above every publishing channel's for a channel typed by hand (Rubika …),
+    so its samples form one series."""
+    import zlib
+
+    from didban.lib.persian import normalize
+
+    return MANUAL_CHANNEL_BASE + zlib.crc32(f"{kind}|{normalize(name)}".encode()) % 1_000_000_000
+
+
+def audience_channels_of(org: Organization) -> list:
+    """The organisation's messenger channels (its subtree's), for typing members by hand."""
+    from didban.command.metrics.base import model_or_none
+
+    Channel = model_or_none("publishing.Channel")
+    if Channel is None:
+        return []
+    kinds = [k for k in ("eitaa", "bale", "telegram") if k in Channel.Kind.values]
+    channels = Channel.objects.filter(org__path__startswith=org.path, kind__in=kinds)
+    # Platforms without a member-count API first: those are the ones typed by hand.
+    return sorted(channels.select_related("org"), key=lambda c: (kinds.index(c.kind), c.name))
+
+
+def audience_chart(channels: list[dict], limit: int = 6) -> list[dict]:
+    """The growth chart's data: each channel's daily series as [[iso day, members] …]."""
+    return [
+        {"name": c["name"], "points": [[d.isoformat(), n] for d, n in c["points"].items()]}
+        for c in channels[:limit]
+    ]
+
+
 def audiences(user, org: Organization, since: datetime) -> list[dict]:
     """Each channel of the subtree: latest members, members at `since`, and its daily series."""
     samples = list_audience_samples(user, org).filter(at__gte=since).order_by("channel_id", "at")
@@ -196,7 +230,12 @@ def audiences(user, org: Organization, since: datetime) -> list[dict]:
         day = timezone.localtime(s["at"], local_zone()).date()
         ch["points"][day] = s["members"]  # the last sample of each day
         ch["latest"] = s["members"]
+    from didban.command.metrics.base import model_or_none
+
+    Channel = model_or_none("publishing.Channel")
+    kinds = dict(Channel.Kind.choices) if Channel is not None else {}
     for ch in channels.values():
+        ch["kind_label"] = kinds.get(ch["kind"], ch["kind"])
         values = list(ch["points"].values())
         ch["first"] = values[0]
         ch["growth"] = values[-1] - values[0]

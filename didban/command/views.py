@@ -155,10 +155,7 @@ def screen(request):
     context["can_targets"] = has_perm(request.user, "command.targets", org)
     context["can_reports"] = has_perm(request.user, "command.reports", org)
     context["map_points"] = map_points(request.user, org)
-    context["audience_chart"] = [
-        {"name": c["name"], "points": [[d.isoformat(), n] for d, n in c["points"].items()]}
-        for c in context["audiences"][:6]
-    ]
+    context["audience_chart"] = queries.audience_chart(context["audiences"])
     context["tiles_url"] = getattr(settings, "MAP_TILES_URL", "")
     if request.headers.get("HX-Request"):
         return render(request, "command/screen.html#figures", context)
@@ -350,6 +347,19 @@ def election_day(request):
     return render(request, "command/election_day.html", context)
 
 
+def _targets_page(request, org, form, audience_form):
+    rows = [progress(t, request.user) for t in queries.list_targets(request.user, org)]
+    channels = queries.audiences(request.user, org, timezone.now() - timedelta(days=90))
+    return render(
+        request,
+        "command/targets.html",
+        {
+            "org": org, "form": form, "rows": rows, "audience_form": audience_form,
+            "audiences": channels, "audience_chart": queries.audience_chart(channels, limit=10),
+        },
+    )  # fmt: skip
+
+
 @login_required
 def targets(request):
     org = _org(request, "command.targets")
@@ -362,12 +372,8 @@ def targets(request):
         else:
             messages.success(request, _("The target was saved."))
             return redirect(f"{reverse('command:targets')}?org={org.pk}")
-    rows = [progress(t, request.user) for t in queries.list_targets(request.user, org)]
-    return render(
-        request,
-        "command/targets.html",
-        {"org": org, "form": form, "rows": rows, "audience_form": AudienceForm()},
-    )
+    audience_form = AudienceForm(channels=queries.audience_channels_of(org))
+    return _targets_page(request, org, form, audience_form)
 
 
 @login_required
@@ -382,20 +388,22 @@ def target_delete(request, target_id: int):
 @login_required
 @require_POST
 def audience_record(request):
+    """A member count typed by hand; bad input shows the targets page again with the errors."""
     org = _org(request, "command.targets")
-    form = AudienceForm(request.POST)
+    form = AudienceForm(request.POST, channels=queries.audience_channels_of(org))
     if form.is_valid():
+        channel_id, name, kind = form.cleaned_data["resolved"]
         try:
-            actions.do_record_audience(actor=request.user, org=org, **form.cleaned_data)
+            actions.do_record_audience(
+                actor=request.user, org=org, channel_id=channel_id, channel_name=name,
+                channel_kind=kind, members=form.cleaned_data["members"],
+            )  # fmt: skip
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("The member count was recorded."))
             return redirect(f"{reverse('command:targets')}?org={org.pk}")
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-    return redirect(f"{reverse('command:targets')}?org={org.pk}")
+    return _targets_page(request, org, TargetForm(), form)
 
 
 @login_required

@@ -80,24 +80,6 @@
     else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen().catch(() => {});
   });
 
-  const chartEl = document.getElementById("audience-chart");
-  if (chartEl && window.Chart) {
-    const series = JSON.parse(document.getElementById("audience-data").textContent);
-    const labels = Array.from(new Set(series.flatMap((s) => s.points.map((p) => p[0])))).sort();
-    const fa = new Intl.DateTimeFormat(html.lang === "fa" ? "fa-IR" : "en-GB", { month: "short", day: "numeric" });
-    new Chart(chartEl, {
-      type: "line",
-      data: {
-        labels: labels.map((d) => fa.format(new Date(d))),
-        datasets: series.map((s) => {
-          const byDay = Object.fromEntries(s.points);
-          return { label: s.name, data: labels.map((d) => byDay[d] ?? null), spanGaps: true, tension: 0.2 };
-        }),
-      },
-      options: { animation: false, plugins: { legend: { rtl: html.dir === "rtl" } }, scales: { x: { reverse: html.dir === "rtl" } } },
-    });
-  }
-
   const mapEl = document.getElementById("command-map");
   if (mapEl && window.L) {
     const points = JSON.parse(document.getElementById("map-points").textContent);
