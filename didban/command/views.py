@@ -328,18 +328,20 @@ def election_day(request):
     last_hour = now - timedelta(hours=1)
     rows = []
     cursor = start
-    while cursor < min(end, now + timedelta(minutes=15)):
+    while cursor < end and cursor <= now:  # up to the quarter-hour running now
         values = series.get(cursor, {})
         rows.append(
             {
                 "at": cursor,
                 "values": [values.get(k, 0) for k in keys],
-                "recent": cursor >= last_hour - timedelta(minutes=15) and cursor <= now,
+                # A quarter-hour is in the last hour if any of it is.
+                "recent": cursor + timedelta(minutes=15) > last_hour and cursor <= now,
             }
         )
         cursor += timedelta(minutes=15)
     context = {
         "org": org,
+        "keys": keys,
         "columns": [labels.get(k, k) for k in keys],
         "rows": list(reversed(rows)),
         "totals": [sum(series.get(b, {}).get(k, 0) for b in series) for k in keys],
