@@ -11,9 +11,10 @@ from rest_framework.views import APIView
 from didban.api.pagination import Pagination
 from didban.core.access import has_any
 from didban.monitoring import actions, queries
-from didban.monitoring.models import Article, Source, TopicHit
+from didban.monitoring.forms import ArticleSearchForm
+from didban.monitoring.models import Article, Outlet, Source, TopicHit
 from didban.monitoring.rules import RuleError, parse_rule
-from didban.monitoring.search import highlight, search
+from didban.monitoring.search import find_articles, highlight
 
 
 class SourceOutput(serializers.ModelSerializer):
@@ -67,29 +68,39 @@ class ArticleSearchApi(APIView):
             OpenApiParameter("q", str, description="query in the topic rule language"),
             OpenApiParameter("order", str, enum=["relevance", "newest"]),
             OpenApiParameter("source", int),
+            OpenApiParameter("outlet_kind", str, enum=Outlet.Kind.values),
+            OpenApiParameter("place", int, description="a place and everything within it"),
+            OpenApiParameter("topic", int),
+            OpenApiParameter("tone", str, enum=TopicHit.Tone.values),
             OpenApiParameter("story", int),
+            OpenApiParameter("since", str, description="Jalali date, e.g. 1402/12/01"),
+            OpenApiParameter("until", str, description="Jalali date, e.g. 1402/12/08"),
+            OpenApiParameter(
+                "all_dates", bool, description="do not limit a very common query to recent days"
+            ),
         ],
         responses=ArticleOutput(many=True),
         operation_id="monitoring_articles_search",
     )
     def get(self, request):
-        params = request.query_params
-        articles = queries.list_articles(request.user)
-        for name in ("source", "story"):
-            if params.get(name, "").isdigit():
-                articles = articles.filter(**{f"{name}_id": int(params[name])})
-        node = None
-        if params.get("q", "").strip():
-            try:
-                articles, node = search(articles, params["q"][:500], order=params.get("order", ""))
-            except RuleError as exc:
-                raise ValidationError({"q": str(exc)}) from None
-        else:
-            articles = articles.order_by("-published_at", "-id")
+        user = request.user
+        form = ArticleSearchForm(
+            request.query_params,
+            sources=queries.list_sources(user),
+            topics=queries.list_topics(user),
+        )
+        if not form.is_valid():
+            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+        found = find_articles(user, form.cleaned_data)
+        if found.error:
+            raise ValidationError({"q": found.error})
         paginator = Pagination()
-        page = paginator.paginate_queryset(articles, request, view=self)
-        data = ArticleOutput(page, many=True, context={"node": node}).data
-        return paginator.get_paginated_response(data)
+        page = paginator.paginate_queryset(found.articles, request, view=self)
+        data = ArticleOutput(page, many=True, context={"node": found.node}).data
+        response = paginator.get_paginated_response(data)
+        if found.recent_since is not None:
+            response["X-Didban-Recent-Since"] = found.recent_since.isoformat(timespec="seconds")
+        return response
 
 
 class TopicValidateApi(APIView):

@@ -83,17 +83,21 @@ class AlertRuleForm(forms.Form):
 
 
 class ArticleSearchForm(forms.Form):
+    """The search page's (and the API's) filters. Source and topic are selects of what the
+    user may see; an id from elsewhere typed into the address is accepted by the form and
+    simply matches nothing, because the filter runs on the user's scoped articles."""
+
     q = forms.CharField(label=_("Search"), required=False, max_length=500)
-    source = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    source = forms.IntegerField(label=_("Source"), required=False, min_value=1)
     outlet_kind = forms.ChoiceField(
         label=_("Outlet type"), choices=[("", _("All types")), *Outlet.Kind.choices], required=False
     )
-    place = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    topic = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    place = forms.IntegerField(label=_("Place"), required=False, min_value=1)
+    topic = forms.IntegerField(label=_("Topic"), required=False, min_value=1)
     tone = forms.ChoiceField(
         label=_("Tone"), choices=[("", _("Any tone")), *TopicHit.Tone.choices], required=False
     )
-    story = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    story = forms.IntegerField(label=_("Story"), required=False, min_value=1)
     since = JalaliDateField(label=_("From"), required=False)
     until = JalaliDateField(label=_("To"), required=False)
     order = forms.ChoiceField(
@@ -101,6 +105,25 @@ class ArticleSearchForm(forms.Form):
         choices=[("relevance", _("Relevance")), ("newest", _("Newest first"))],
         required=False,
     )
+    all_dates = forms.BooleanField(label=_("Search all dates"), required=False)
+
+    def __init__(self, *args, sources=None, topics=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].widget = forms.Select(
+            choices=[("", _("All sources")), *((s.pk, s.name) for s in sources or ())]
+        )
+        self.fields["topic"].widget = forms.Select(
+            choices=[("", _("All topics")), *((t.pk, t.name) for t in topics or ())]
+        )
+        self.fields["place"].widget = forms.HiddenInput()
+        self.fields["story"].widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return data
 
 
 class ReportHourForm(forms.Form):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,9 +28,14 @@ from didban.monitoring.forms import (
     TopicForm,
 )
 from didban.monitoring.models import Outlet, TopicHit
-from didban.monitoring.reports import TEHRAN
 from didban.monitoring.rules import RuleError, parse_rule
-from didban.monitoring.search import highlight, search
+from didban.monitoring.search import (
+    RECENT_DAYS,
+    Found,
+    find_articles,
+    highlight,
+    search,
+)
 
 
 def _require(request, permission: str) -> None:
@@ -159,63 +164,45 @@ def source_toggle(request: HttpRequest, source_id: int) -> HttpResponse:
 
 
 def _filtered_articles(request):
-    """The scoped articles matching the search form; (queryset, node, form, error)."""
-    form = ArticleSearchForm(request.GET or None)
-    articles = queries.list_articles(request.user)
-    node, error = None, ""
+    """The scoped articles matching the search form: (Found, form)."""
+    user = request.user
+    form = ArticleSearchForm(
+        request.GET,
+        sources=queries.list_sources(user).order_by("name"),
+        topics=queries.list_topics(user).order_by("name"),
+    )
     if not form.is_valid():
-        return articles.none(), None, form, ""
-    data = form.cleaned_data
-    if data.get("source"):
-        articles = articles.filter(source_id=data["source"])
-    if data.get("outlet_kind"):
-        articles = articles.filter(outlet__kind=data["outlet_kind"])
-    if data.get("place"):
-        articles = articles.filter(source__place_id=data["place"])
-    if data.get("story"):
-        articles = articles.filter(story_id=data["story"])
-    if data.get("topic") or data.get("tone"):
-        hits = queries.list_hits(request.user)
-        if data.get("topic"):
-            hits = hits.filter(topic_id=data["topic"])
-        if data.get("tone"):
-            hits = hits.filter(tone=data["tone"])
-        articles = articles.filter(pk__in=hits.values("article_id"))
-    if data.get("since"):
-        articles = articles.filter(
-            published_at__gte=datetime.combine(data["since"], time(0), tzinfo=TEHRAN)
-        )
-    if data.get("until"):
-        articles = articles.filter(
-            published_at__lt=datetime.combine(
-                data["until"] + timedelta(days=1), time(0), tzinfo=TEHRAN
-            )
-        )
-    if data.get("q"):
-        try:
-            articles, node = search(articles, data["q"], order=data.get("order") or "relevance")
-        except RuleError as exc:
-            error = str(exc)
-            articles = articles.none()
-    else:
-        articles = articles.order_by("-published_at", "-id")
-    return articles, node, form, error
+        return Found(queries.list_articles(request.user).none()), form
+    return find_articles(request.user, form.cleaned_data), form
 
 
 @login_required
 def article_list(request: HttpRequest) -> HttpResponse:
     _require(request, "monitoring.view")
-    articles, node, form, error = _filtered_articles(request)
+    found, form = _filtered_articles(request)
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
-        rows = list(articles[: export.MAX_ROWS])
+        rows = list(found.articles[: export.MAX_ROWS])
         return export.articles_response(rows, fmt)
-    page = Paginator(articles, 25).get_page(request.GET.get("page"))
-    rows = [{"article": a, "snippet": highlight(a.text, node)} for a in page]
+    page = Paginator(found.articles, 25).get_page(request.GET.get("page"))
+    rows = [{"article": a, "snippet": highlight(a.text, found.node)} for a in page]
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)
-    context = {"form": form, "page": page, "rows": rows, "error": error, "query": query.urlencode()}
+    widen = query.copy()
+    widen["all_dates"] = "on"
+    no_story, no_place = query.copy(), query.copy()
+    no_story.pop("story", None)
+    no_place.pop("place", None)
+    story = None
+    if form.is_valid() and form.cleaned_data.get("story"):
+        story = queries.list_stories(request.user).filter(pk=form.cleaned_data["story"]).first()
+    context = {
+        "form": form, "page": page, "rows": rows, "error": found.error, "query": query.urlencode(),
+        "recent_since": found.recent_since, "recent_days": RECENT_DAYS,
+        "widen_query": widen.urlencode(), "story": story, "no_story_query": no_story.urlencode(),
+        "no_place_query": no_place.urlencode(),
+    }  # fmt: skip
     return render(request, _template(request, "monitoring/article_list.html", "results"), context)
 
 
