@@ -77,8 +77,22 @@ def date_start(day: date) -> datetime:
 # --- figures ---------------------------------------------------------------------------------
 
 
-def _subtree(org: Organization):
-    return HourlyFigure.objects.filter(org__path__startswith=org.path)
+def subtree_ids(org: Organization) -> list[int] | None:
+    """The ids of the organisation's subtree, or None when it is every organisation (the
+    nation): figures are filtered by `org_id IN (…)`, which reads only these organisations'
+    rows through the (org, resolution, bucket_start, metric) unique index, instead of every
+    organisation's rows of the period joined to their paths."""
+    ids = list(Organization.objects.filter(path__startswith=org.path).values_list("pk", flat=True))
+    if org.parent_id is None and len(ids) == Organization.objects.count():
+        return None
+    return ids
+
+
+def _subtree(org: Organization, ids: list[int] | None = ...):
+    ids = subtree_ids(org) if ids is ... else ids
+    if ids is None:
+        return HourlyFigure.objects.all()
+    return HourlyFigure.objects.filter(org_id__in=ids)
 
 
 def totals(org: Organization, start: datetime, end: datetime, resolution: int = HOUR) -> dict:
@@ -89,19 +103,18 @@ def totals(org: Organization, start: datetime, end: datetime, resolution: int = 
         .exclude(metric__startswith="now.")
         .values("metric")
         .annotate(n=Sum("value"))
+        .order_by()
     )
     return {row["metric"]: row["n"] for row in rows}
 
 
 def latest_gauge_bucket(before: datetime | None = None) -> datetime | None:
-    """The newest bucket holding sampled levels: look in the last two days first (an index
-    range), the whole table only if the worker has not sampled lately."""
+    """The newest bucket holding sampled levels: the bucket index read backwards, stopping at
+    the first level row (the newest hour holds levels as soon as the worker has run)."""
     qs = HourlyFigure.objects.filter(resolution=HOUR, metric__startswith="now.")
     if before is not None:
         qs = qs.filter(bucket_start__lt=before)
-    recent = (before or timezone.now()) - timedelta(hours=49)
-    found = qs.filter(bucket_start__gte=recent).aggregate(m=Max("bucket_start"))["m"]
-    return found or qs.aggregate(m=Max("bucket_start"))["m"]
+    return qs.order_by("-bucket_start").values_list("bucket_start", flat=True).first()
 
 
 def gauges(org: Organization, before: datetime | None = None) -> dict:
@@ -114,37 +127,48 @@ def gauges(org: Organization, before: datetime | None = None) -> dict:
         .filter(resolution=HOUR, bucket_start=bucket, metric__startswith="now.")
         .values("metric")
         .annotate(n=Sum("value"))
+        .order_by()
     )
     return {row["metric"]: row["n"] for row in rows}
 
 
 def by_child(org: Organization, start: datetime, end: datetime) -> list[tuple[Organization, dict]]:
-    """Each child's counters and latest levels, summed over its own subtree (one query each)."""
+    """Each child's counters and latest levels, summed over its own subtree (two queries)."""
     kids = children_of(org)
     if not kids:
         return []
     bucket = latest_gauge_bucket()
+    owner: dict[int, int] = {}
+    for pk, path in Organization.objects.filter(path__startswith=org.path).values_list(
+        "pk", "path"
+    ):
+        for kid in kids:
+            if path.startswith(kid.path):
+                owner[pk] = kid.pk
+                break
+    ids = subtree_ids(org)
     counters = (
-        _subtree(org)
+        _subtree(org, ids)
         .filter(resolution=HOUR, bucket_start__gte=start, bucket_start__lt=end)
         .exclude(metric__startswith="now.")
-        .values("org__path", "metric")
+        .values("org_id", "metric")
         .annotate(n=Sum("value"))
+        .order_by()
     )
     levels = (
-        _subtree(org)
+        _subtree(org, ids)
         .filter(resolution=HOUR, bucket_start=bucket, metric__startswith="now.")
-        .values("org__path", "metric")
+        .values("org_id", "metric")
         .annotate(n=Sum("value"))
+        .order_by()
         if bucket
         else []
     )
     sums: dict[int, dict] = {kid.pk: defaultdict(int) for kid in kids}
     for row in [*counters, *levels]:
-        for kid in kids:
-            if row["org__path"].startswith(kid.path):
-                sums[kid.pk][row["metric"]] += row["n"]
-                break
+        kid_pk = owner.get(row["org_id"])
+        if kid_pk is not None:
+            sums[kid_pk][row["metric"]] += row["n"]
     return [(kid, dict(sums[kid.pk])) for kid in kids]
 
 
