@@ -109,12 +109,26 @@ def _build_normalize_table() -> dict[int, str | None]:
 
 
 _NORMALIZE_TABLE = _build_normalize_table()
+# The same mapping as (char, replacement) pairs. No replacement contains a mapped character,
+# so replacing the characters one after the other equals ``str.translate`` — and a few
+# ``str.replace`` calls for the characters a text holds are much faster than translating a
+# long text character by character.
+_NORMALIZE_PAIRS = {chr(code): value or "" for code, value in _NORMALIZE_TABLE.items()}
+if any(ch in _NORMALIZE_PAIRS for value in _NORMALIZE_PAIRS.values() for ch in value):
+    raise AssertionError("a replacement of the normalisation table is itself replaced")
+_NORMALIZE_KEYS = frozenset(_NORMALIZE_PAIRS)
+
+
+def _translate(text: str) -> str:
+    for char in _NORMALIZE_KEYS.intersection(text):
+        text = text.replace(char, _NORMALIZE_PAIRS[char])
+    return text
 
 
 def _normalize_once(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = text.casefold()
-    text = text.translate(_NORMALIZE_TABLE)
+    text = _translate(text)
     # str.split() splits on every Unicode whitespace kind (NBSP, U+2009, newlines...).
     return " ".join(text.split())
 
@@ -122,6 +136,10 @@ def _normalize_once(text: str) -> str:
 def normalize(text: str) -> str:
     """Return the matching key of ``text`` (see the module docstring for the rules)."""
     result = _normalize_once(text)
+    # A second pass can change something only if NFKC or casefold would (the table's outputs
+    # are none of its inputs, and splitting/joining is idempotent): most texts stop here.
+    if unicodedata.is_normalized("NFKC", result) and result.casefold() == result:
+        return result
     # Removing a mark (e.g. tatweel between "e" and U+0301) can make NFKC compose on a
     # second pass; iterate to the fixed point so normalize(normalize(x)) == normalize(x).
     for _ in range(8):

@@ -11,7 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from itertools import chain
 
+import numpy as np
 from django.db import connection
 from django.utils import timezone
 
@@ -80,31 +82,54 @@ def _item_shingles(item_id: int, published_at: datetime, text: str) -> frozenset
 
 
 class PickupMatcher:
-    """Our items of the last weeks, with an inverted shingle index for fast containment."""
+    """Our items of the last weeks, with an inverted shingle index for fast containment.
+
+    Each shingle points to the items holding it (one flat numpy array of postings), so the
+    shared shingles of an article with every item are gathered and counted at once by
+    ``bincount``: boilerplate shingles that all items share cost no Python loop.
+    """
 
     def __init__(self, rows: list[tuple[int, int, datetime, str]]):
         self.items: dict[int, OurItem] = {}
-        self.index: dict[int, list[int]] = defaultdict(list)
+        index: dict[int, list[int]] = defaultdict(list)
+        order: list[OurItem] = []
         for item_id, org_id, published_at, text in rows:
             found = _item_shingles(item_id, published_at, text)
-            if len(found) < 5:
+            if len(found) < 5 or item_id in self.items:
                 continue
-            self.items[item_id] = OurItem(item_id, org_id, published_at, found)
+            item = self.items[item_id] = OurItem(item_id, org_id, published_at, found)
             for h in found:
-                self.index[h].append(item_id)
+                index[h].append(len(order))
+            order.append(item)
+        self.order = order
+        self.sizes = np.array([len(item.shingles) for item in order], dtype=np.float64)
+        # The postings of all shingles in one flat array; shingle -> its slot (start, length).
+        self.slot = {h: n for n, h in enumerate(index)}
+        lengths = [len(ids) for ids in index.values()]
+        self.lengths = np.array(lengths, dtype=np.int64)
+        self.starts = np.cumsum(self.lengths) - self.lengths
+        self.flat = np.fromiter(
+            chain.from_iterable(index.values()), dtype=np.int64, count=sum(lengths)
+        )
+        self.known = frozenset(index)
 
     def match(self, article_shingles: set[int]) -> list[tuple[OurItem, float]]:
-        shared: dict[int, int] = defaultdict(int)
-        for h in article_shingles:
-            for item_id in self.index.get(h, ()):
-                shared[item_id] += 1
-        out = []
-        for item_id, count in shared.items():
-            item = self.items[item_id]
-            score = count / len(item.shingles)
-            if score >= PICKUP_MIN_CONTAINMENT:
-                out.append((item, score))
-        return out
+        common = article_shingles & self.known  # a set intersection in C
+        if not common:
+            return []
+        slot = self.slot
+        ids = np.fromiter([slot[h] for h in common], dtype=np.int64, count=len(common))
+        lengths, starts = self.lengths[ids], self.starts[ids]
+        # Gather the postings of the shared shingles: output position j of slot k reads
+        # flat[starts[k] + j - (where slot k begins in the output)].
+        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        positions = shift + np.arange(int(lengths.sum()))
+        shared = np.bincount(self.flat[positions], minlength=len(self.order))
+        scores = shared / self.sizes
+        return [
+            (self.order[i], float(scores[i]))
+            for i in np.flatnonzero(scores >= PICKUP_MIN_CONTAINMENT)
+        ]
 
 
 # --- topics ---------------------------------------------------------------------------------

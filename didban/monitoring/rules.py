@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -302,19 +303,48 @@ def _only_negative(node: Node) -> bool:
 # --- evaluation ---------------------------------------------------------------------
 
 
-@dataclass
 class Document:
-    """Token positions of one normalised text, built once and matched by many rules."""
+    """One normalised text, built once and matched by many rules.
 
-    positions: dict[str, list[int]] = field(default_factory=dict)
-    vocabulary: list[str] = field(default_factory=list)
+    Word membership is a set, a phrase is a substring of the space-joined tokens (tokens
+    hold no spaces, so " a b " occurs exactly where the tokens a, b follow each other);
+    token positions (for NEAR) and the sorted vocabulary (for prefix*) are built only when a
+    rule needs them.
+    """
+
+    __slots__ = ("_positions", "_sets", "_vocabulary", "text", "vocab", "words")
+
+    def __init__(self, words: list[str]):
+        self.words = words
+        self.vocab = set(words)
+        self.text = " " + " ".join(words) + " "
+        self._positions: dict[str, list[int]] | None = None
+        self._vocabulary: list[str] | None = None
+        self._sets: dict[str, set[int]] = {}
 
     @classmethod
     def from_tokens(cls, words: list[str]) -> Document:
-        positions: dict[str, list[int]] = {}
-        for i, word in enumerate(words):
-            positions.setdefault(word, []).append(i)
-        return cls(positions, sorted(positions))
+        return cls(words)
+
+    @property
+    def positions(self) -> dict[str, list[int]]:
+        if self._positions is None:
+            positions: dict[str, list[int]] = {}
+            for i, word in enumerate(self.words):
+                positions.setdefault(word, []).append(i)
+            self._positions = positions
+        return self._positions
+
+    @property
+    def vocabulary(self) -> list[str]:
+        if self._vocabulary is None:
+            self._vocabulary = sorted(self.vocab)
+        return self._vocabulary
+
+    def has_prefix(self, head: str) -> bool:
+        vocabulary = self.vocabulary
+        i = bisect.bisect_left(vocabulary, head)
+        return i < len(vocabulary) and vocabulary[i].startswith(head)
 
     def prefixed(self, head: str) -> list[int]:
         start = bisect.bisect_left(self.vocabulary, head)
@@ -357,7 +387,7 @@ def _starts(node: Node, doc: Document) -> list[tuple[int, int]]:
 
 
 def _position_set(doc: Document, word: str) -> set[int]:
-    cache = doc.__dict__.setdefault("_sets", {})
+    cache = doc._sets
     if word not in cache:
         cache[word] = set(doc.positions.get(word, ()))
     return cache[word]
@@ -484,11 +514,56 @@ def _trigger(node: Node) -> frozenset[str] | None:
     return None
 
 
+Matcher = Callable[[Document], bool]
+
+# Cheaper tests first inside AND/OR (the result does not depend on the order).
+_COST = {Term: 0, Phrase: 1, Not: 2, Or: 2, And: 2, Near: 3}
+
+
+def compile_rule(node: Node) -> Matcher:
+    """The rule as nested closures: the same answer as ``matches`` without walking the tree."""
+    if isinstance(node, Term):
+        word = node.word
+        if node.prefix:
+            return lambda doc: doc.has_prefix(word)
+        return lambda doc: word in doc.vocab
+    if isinstance(node, Phrase):
+        needle = " " + " ".join(node.words) + " "
+        return lambda doc: needle in doc.text
+    if isinstance(node, Not):
+        inner = compile_rule(node.part)
+        return lambda doc: not inner(doc)
+    if isinstance(node, And | Or):
+        parts = tuple(compile_rule(p) for p in sorted(node.parts, key=lambda p: _COST[type(p)]))
+        if isinstance(node, And):
+
+            def all_of(doc: Document) -> bool:
+                for part in parts:  # noqa: SIM110 - no generator per call
+                    if not part(doc):
+                        return False
+                return True
+
+            return all_of
+
+        def any_of(doc: Document) -> bool:
+            for part in parts:  # noqa: SIM110 - no generator per call
+                if part(doc):
+                    return True
+            return False
+
+        return any_of
+    # NEAR: both sides must occur before their token positions are worth computing.
+    left, right = compile_rule(node.left), compile_rule(node.right)
+    return lambda doc: left(doc) and right(doc) and bool(_starts(node, doc))
+
+
 class RuleSet:
-    """Match many rules against one text: only rules whose trigger words occur are evaluated."""
+    """Match many rules against one text: only rules whose trigger words occur are evaluated,
+    each compiled to closures once."""
 
     def __init__(self, rules: list[tuple[object, Node]]):
         self.rules = rules
+        self.compiled = [compile_rule(node) for _key, node in rules]
         self.always: list[int] = []
         self.by_word: dict[str, list[int]] = {}
         for n, (_key, node) in enumerate(rules):
@@ -498,14 +573,11 @@ class RuleSet:
             else:
                 for word in trigger:
                     self.by_word.setdefault(word, []).append(n)
+        self.trigger_words = frozenset(self.by_word)
 
     def matching(self, doc: Document) -> list[object]:
         candidates = set(self.always)
-        positions = doc.positions
-        for word, ids in self.by_word.items() if len(self.by_word) < len(positions) else ():
-            if word in positions:
-                candidates.update(ids)
-        if len(self.by_word) >= len(positions):
-            for word in positions:
-                candidates.update(self.by_word.get(word, ()))
-        return [self.rules[n][0] for n in sorted(candidates) if matches(self.rules[n][1], doc)]
+        for word in self.trigger_words & doc.vocab:
+            candidates.update(self.by_word[word])
+        rules, compiled = self.rules, self.compiled
+        return [rules[n][0] for n in sorted(candidates) if compiled[n](doc)]
