@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,10 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from didban.accounts.forms import apply_errors
 from didban.core.access import has_any, has_perm, scoped_orgs
+from didban.core.templatetags.didban import digits
 from didban.monitoring import actions, export, queries
 from didban.monitoring.forms import (
     AlertRuleForm,
@@ -280,9 +283,17 @@ def topic_edit(request: HttpRequest, topic_id: int | None = None) -> HttpRespons
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(
-                request, _("The topic was saved; new articles are matched from now on.")
-            )
+            days = settings.MONITORING_BACKFILL_DAYS
+            text = _("The topic was saved; new articles are matched from now on.")
+            if days:
+                text = ngettext(
+                    "The topic was saved; new articles are matched from now on, and the "
+                    "articles of the last day are checked in the background.",
+                    "The topic was saved; new articles are matched from now on, and the "
+                    "articles of the last %(days)s days are checked in the background.",
+                    days,
+                ) % {"days": digits(days)}
+            messages.success(request, text)
             return redirect("monitoring:topic_list")
     return render(request, "monitoring/topic_form.html", {"form": form, "topic": topic})
 

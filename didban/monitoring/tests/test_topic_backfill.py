@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -151,3 +152,21 @@ def test_new_articles_after_the_save_alert_as_before(
     hit = TopicHit.objects.get(topic=topic)
     assert not hit.backfilled
     assert Alert.objects.filter(recipient=personas.county_analyst, status="sent").count() == 1
+
+
+def test_the_topic_page_says_so_and_the_queue_marks_backfilled_hits(
+    client_for, personas, ingested, django_capture_on_commit_callbacks
+):
+    analyst = client_for(personas.county_analyst)
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        response = analyst.post(
+            reverse("monitoring:topic_create"),
+            {"name": "هوا", "rule": "هوای", "is_active": "on"},
+            follow=True,
+        )
+    assert "مطالب ۱۴ روز گذشته" in response.content.decode()
+    queue = analyst.get(reverse("monitoring:queue")).content.decode()
+    assert queue.count('data-testid="hit-backfilled"') == 1
+    assert "هوای کرج" in queue
+    # The outsider neither sees the topic's hits nor can create one for Karaj.
+    assert client_for(personas.outsider).get(reverse("monitoring:topic_create")).status_code == 403
