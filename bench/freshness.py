@@ -29,9 +29,9 @@ import time
 from pathlib import Path
 
 POLL_SECONDS = 60
-# Offsets after the first fetch at which articles appear: just after a fetch (the worst
-# case, a whole cycle to wait), mid-cycle, just before the next fetch, and one cycle later.
-OFFSETS = (2, 30, 55, 95)
+# Offsets after the first fetch at which articles appear: at once (the worst case, a whole
+# cycle to wait), mid-cycle, just before the next fetch, and one cycle later.
+OFFSETS = (0, 30, 55, 95)
 GIVE_UP_SECONDS = 200
 ROOT = Path(__file__).resolve().parent.parent
 LETTERS = "ابپتثجچحخدرزژسشصضطظعغفقکگلمنوهی"

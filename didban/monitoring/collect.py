@@ -98,7 +98,8 @@ def _local(source) -> Collected:
     if not path.exists():
         raise SourceFailed("missing_file", str(path))
     files = (
-        sorted(p for p in path.rglob("*") if p.suffix.lower() in LOCAL_SUFFIXES)
+        # Files only: a folder named like a feed («1402.xml/») in an archive is not one.
+        sorted(p for p in path.rglob("*") if p.suffix.lower() in LOCAL_SUFFIXES and p.is_file())
         if path.is_dir()
         else [path]
     )
