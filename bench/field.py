@@ -22,11 +22,7 @@ import io
 import logging
 import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import time
 import uuid
 from datetime import date, datetime, timedelta
@@ -34,6 +30,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from django.db import transaction
+
+from didban.lib.served import Server
 
 SITES = 60_000
 DESIGNS = 150
@@ -214,48 +212,6 @@ CASE_SECONDS = float(os.environ.get("DIDBAN_BENCH_FIELD_SECONDS", "25"))
 BASELINE_SECONDS = 10.0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`python -m didban.cli serve` in a subprocess on a free port, with the bench's database."""
-
-    def __init__(self, workers: int):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DIDBAN_LOG_LEVEL": "WARNING"}
-        self.process = subprocess.Popen(  # noqa: S603 - our own command
-            [sys.executable, "-m", "didban.cli", "serve", "--port", str(self.port),
-             "--workers", str(workers)],
-            env=env,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"didban serve exited with {self.process.returncode}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("didban serve did not answer within 60 s")
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
 def _phone_photo(target: int = 300 * 1024) -> bytes:
     """A photo like a phone's: 1600×1200, smooth scene plus sensor noise, with EXIF capture time,
     JPEG quality chosen to weigh about `target` bytes."""
@@ -269,14 +225,14 @@ def _phone_photo(target: int = 300 * 1024) -> bytes:
     exif = Image.Exif()
     exif.get_ifd(0x8769)[36867] = "2024:01:25 10:00:00"
     exif.get_ifd(0x8769)[36881] = "+03:30"
-    best = b""
-    for quality in range(95, 20, -5):
+    sizes = {}
+    for quality in range(96, 20, -2):
         out = io.BytesIO()
         img.save(out, "JPEG", quality=quality, exif=exif)
-        best = out.getvalue()
-        if len(best) <= target * 1.05:
+        sizes[quality] = out.getvalue()
+        if len(sizes[quality]) < target:
             break
-    return best
+    return min(sizes.values(), key=lambda data: abs(len(data) - target))
 
 
 def _agents(count: int):
@@ -377,7 +333,7 @@ def _served_checkins(report, window) -> None:
     print(f"   served check-ins: {vendor}, didban serve --workers {workers}, {CLIENTS} clients, "
           f"{CASE_SECONDS:.0f} s per case, photo {len(photo) // 1024} KB, "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}", flush=True)  # fmt: skip
-    server = Server(workers)
+    server = Server(workers=workers)
     try:
         # Warm up every worker process (imports, first connections).
         asyncio.run(_drive(server.url, keys, 2, lambda i: ("GET", "/api/v1/me/", {}, None)))

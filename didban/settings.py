@@ -138,14 +138,30 @@ TEMPLATES = [
 _database_url = env("DATABASE_URL")
 if _database_url:
     try:
-        DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+        DATABASES = {"default": dj_database_url.parse(_database_url)}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
     if not DATABASES["default"].get("NAME"):
         raise ImproperlyConfigured(
             "DATABASE_URL names no database; write it as postgres://user:password@host:5432/name"
         )
+    # PostgreSQL: a connection pool in each process (psycopg_pool), at most this many
+    # connections; a request waits for a free one. Under ASGI (`didban serve`) every request
+    # runs in its own context, so persistent per-request connections (CONN_MAX_AGE) would pile
+    # up until the server refuses clients; with the pool they are reused. 0: no pool, one
+    # connection per request, closed at its end.
+    DB_POOL_MAX = envint("DIDBAN_DB_POOL_MAX", "8")
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_MAX > 0:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DB_POOL_MAX,
+            "timeout": envint("DIDBAN_DB_POOL_TIMEOUT_SECONDS", "30"),
+        }
 else:
+    # SQLite has one writer at a time: WAL lets readers go on while it writes, and a writer
+    # waits for the lock up to this long (50 concurrent clients posting photos on a loaded
+    # machine can queue for seconds) before "database is locked".
+    SQLITE_BUSY_TIMEOUT_SECONDS = envint("DIDBAN_SQLITE_BUSY_TIMEOUT_SECONDS", "60")
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -154,10 +170,11 @@ else:
                 # IMMEDIATE: a writer takes the lock at BEGIN, so concurrent writers wait
                 # (busy_timeout) instead of failing on a lock upgrade.
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+                    "PRAGMA foreign_keys=ON; "
+                    f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000};"
                 ),
             },
         }

@@ -10,4 +10,7 @@ import tempfile
 os.environ.setdefault("DIDBAN_HTTPS", "false")
 os.environ.setdefault("DIDBAN_STATIC_MANIFEST", "false")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# PostgreSQL: tests run many threads at once (concurrency tests, live servers), each holding a
+# connection of the pool until it closes it.
+os.environ.setdefault("DIDBAN_DB_POOL_MAX", "64")
 os.environ.setdefault("DIDBAN_DATA_DIR", tempfile.mkdtemp(prefix="didban-test-"))

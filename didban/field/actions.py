@@ -28,6 +28,7 @@ from didban.field.models import (
     Site,
     SiteImport,
     Window,
+    _checkin_upload,
 )
 from didban.lib.persian import fix_display
 
@@ -582,6 +583,38 @@ def do_record_checkin(
     needs_photo = to_state != Placement.State.DISPATCHED
     if needs_photo and photo_obj is None:
         raise ValidationError({"photo": _("Take a photo of the display now.")})
+    photo_name = ""
+    if photo_obj is not None:
+        # Written before the transaction, so no lock (SQLite's one writer, the placement row) is
+        # held during the disk write; removed again below when no new check-in takes it.
+        photo_name = _photo_storage().save(
+            _checkin_upload(CheckIn(client_uuid=client_uuid), "photo.jpg"),
+            ContentFile(photo_obj.data),
+        )
+    try:
+        result = _save_checkin(
+            actor=actor, placement=placement, client_uuid=client_uuid, digest=digest,
+            to_state=to_state, client_time=client_time, latitude=latitude, longitude=longitude,
+            accuracy_m=accuracy_m, note=note, photo_obj=photo_obj, photo_name=photo_name,
+            existing_result=existing_result,
+        )  # fmt: skip
+    except BaseException:
+        if photo_name:
+            _photo_storage().delete(photo_name)
+        raise
+    if photo_name and not result[1]:
+        _photo_storage().delete(photo_name)
+    return result
+
+
+def _photo_storage():
+    return CheckIn._meta.get_field("photo").storage
+
+
+def _save_checkin(
+    *, actor, placement, client_uuid, digest, to_state, client_time, latitude, longitude,
+    accuracy_m, note, photo_obj, photo_name, existing_result,
+) -> tuple[CheckIn, bool]:  # fmt: skip
     with transaction.atomic():
         # Lock the placement row only (`of`): on PostgreSQL a plain FOR UPDATE over the join
         # would also lock its window and site, making every check-in of a window wait in line.
@@ -611,8 +644,7 @@ def do_record_checkin(
             accuracy_m=accuracy_m, distance_m=distance, client_time=client_time, note=note,
             flags=flags,
         )  # fmt: skip
-        if photo_obj is not None:
-            checkin.photo.save("photo.jpg", ContentFile(photo_obj.data), save=False)
+        checkin.photo.name = photo_name
         try:
             with transaction.atomic():
                 checkin.save()
