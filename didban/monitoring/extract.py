@@ -301,10 +301,6 @@ def _classes(el) -> set[str]:
     return set(_CLASS_TOKENS.split(names)) - {""}
 
 
-def _is_junk(el) -> bool:
-    return bool(_classes(el) & _JUNK_WORDS) or el.tag in _FURNITURE_TAGS
-
-
 def _in_comments(el) -> bool:
     for node in el.iterancestors():
         if _classes(node) & _COMMENT_WORDS:
@@ -411,12 +407,18 @@ def _plausible_body(el) -> bool:
 
 def _fast_body(candidate, title: str) -> list[str] | None:
     """The lines of a marked body with the furniture inside it removed, or None."""
+    size = len(candidate.text_content())
     for el in list(candidate.iterdescendants()):
-        if not isinstance(el.tag, str):
+        if not isinstance(el.tag, str) or el.getparent() is None:
             continue
-        if el.getparent() is None:
-            continue
-        if _is_junk(el) or el.tag == "h1" or (el.tag == "time" and candidate.tag == "article"):
+        names = _classes(el)
+        furniture = el.tag in _FURNITURE_TAGS or el.tag == "h1" or bool(names & _COMMENT_WORDS)
+        # An <article>'s own <time> is its date line, not body text.
+        furniture = furniture or (el.tag == "time" and candidate.tag == "article")
+        # Named like furniture but holding much of the body («print-area», «tag-body»): a
+        # wrapper of the article, kept.
+        furniture = furniture or (names & _JUNK_WORDS and len(el.text_content()) < 0.3 * size)
+        if furniture:
             _remove(el)
     if not _plausible_body(candidate):
         return None

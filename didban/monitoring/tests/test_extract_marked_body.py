@@ -180,3 +180,16 @@ def test_table_layout_page_keeps_its_article():
     assert "پاراگراف 1 خبر" in entry.text and "پاراگراف 5 خبر" in entry.text
     assert "نظرسنجی" not in entry.text
     assert entry.published_at == datetime(2024, 2, 27, 7, 0, tzinfo=UTC)
+
+
+def test_furniture_inside_a_marked_body():
+    """Inside the body: a related-news box and share buttons go; a wrapper named like furniture
+    («print-area») that holds the article stays."""
+    related = '<div class="related-news"><a href="/n/1">بیشتر بخوانید: خبر دیگری</a></div>'
+    share = '<div class="share-box"><a href="#">اشتراک‌گذاری در تلگرام</a></div>'
+    body = f'<div class="item-text"><div class="print-area">{ARTICLE}</div>{related}{share}</div>'
+    entry = extract_article(_page(body))
+    assert entry.extra["extractor"] == "marked"
+    assert "پاراگراف 1 خبر" in entry.text and "پاراگراف 5 خبر" in entry.text
+    assert "بیشتر بخوانید" not in entry.text
+    assert "اشتراک" not in entry.text
