@@ -556,6 +556,23 @@ def _load(html: str):
     return root
 
 
+@functools.cache
+def _trafilatura_options(fast: bool):
+    """Built once: reading trafilatura's configuration costs more than a small page."""
+    from trafilatura.settings import Extractor
+
+    return Extractor(
+        output_format="python",
+        fast=fast,  # no readability/jusText comparison: the pre-clean did the rough work
+        with_metadata=False,  # read here: title, author, and the Jalali date
+        comments=False,
+        tables=False,
+        links=False,
+        precision=True,
+        dedup=False,  # its cache spans documents: a repeated page would lose its text
+    )
+
+
 def _trafilatura_body(root, *, fast: bool = True) -> str:
     # trafilatura drops every non-printable character, ZWNJ included («رسانه‌ها» would become
     # «رسانهها», another word): it travels as «¬», which fix_display turns back into ZWNJ.
@@ -565,19 +582,19 @@ def _trafilatura_body(root, *, fast: bool = True) -> str:
         if el.tail and ZWNJ in el.tail:
             el.tail = el.tail.replace(ZWNJ, "¬")
     try:
-        doc = trafilatura.bare_extraction(
-            root,
-            fast=fast,  # no readability/jusText comparison: the pre-clean did the rough work
-            with_metadata=False,  # read here: title, author, and the Jalali date
-            include_comments=False,
-            include_tables=False,
-            include_links=False,
-            favor_precision=True,
-            deduplicate=False,  # its cache spans documents: a repeated page would lose its text
-        )
+        doc = trafilatura.bare_extraction(root, options=_trafilatura_options(fast))
     except Exception as exc:  # trafilatura raises many kinds on hostile markup
         raise ParseError("bad_page", str(exc)) from None
     return (doc.text or "") if doc is not None else ""
+
+
+_P_TEXT = lxml.etree.XPath(".//p//text()", smart_strings=False)
+_ALL_TEXT = lxml.etree.XPath(".//text()", smart_strings=False)
+_LAYOUT_XPATH = lxml.etree.XPath("//form | //table")
+# Elements that can be furniture: the furniture tags and whatever has a class or an id.
+_NAMED_XPATH = lxml.etree.XPath(
+    " | ".join([f"//{tag}" for tag in _FURNITURE_TAGS] + ["//*[@class or @id]"])
+)
 
 
 def _pre_clean(root) -> None:
@@ -595,16 +612,14 @@ def _pre_clean(root) -> None:
     has_p = root.find(".//p") is not None
 
     def weight(el) -> int:
-        if has_p:
-            return sum(len(p.text_content()) for p in el.iter("p"))
-        return len(el.text_content())
+        return sum(map(len, (_P_TEXT if has_p else _ALL_TEXT)(el)))
 
     total = weight(root)
 
     def holds_article(el) -> bool:
         return el.find(".//h1") is not None or weight(el) > 0.5 * total
 
-    for el in list(root.iter("form", "table")):
+    for el in _LAYOUT_XPATH(root):
         if el.getparent() is None or not holds_article(el):
             continue
         if el.tag == "form":
@@ -614,9 +629,8 @@ def _pre_clean(root) -> None:
                 cell.tag = "div"
     doomed = [
         el
-        for el in root.iter()
-        if isinstance(el.tag, str)
-        and el.tag not in ("html", "body", "main", "article", "h1")
+        for el in _NAMED_XPATH(root)
+        if el.tag not in ("html", "body", "main", "article", "h1")
         and (el.tag in _FURNITURE_TAGS or _classes(el) & _JUNK_WORDS)
     ]
     for el in doomed:
