@@ -283,7 +283,7 @@ _BLOCKS = frozenset(
 _LEAD_CLASSES = frozenset({"summary", "lead", "introtext", "subtitle", "rutitr", "item-summary"})
 # All class names and itemprops of a page in one call: the body markers it has at all are
 # known before any element is tested against them.
-_MARKS_XPATH = lxml.etree.XPath("//@class | //@itemprop")
+_MARKS_XPATH = lxml.etree.XPath("//@class | //@itemprop", smart_strings=False)
 _META_DATES = (
     "article:published_time",
     "datepublished",
