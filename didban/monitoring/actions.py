@@ -214,7 +214,12 @@ def do_refresh_silence(*, now=None) -> int:
     now = now or timezone.now()
     changed = 0
     candidates = Source.objects.filter(is_active=True) | Source.objects.filter(is_silent=True)
-    for source_id in candidates.values_list("pk", flat=True):
+    fields = ["is_active", "is_silent", "silent_since", "silent_hours", "last_success_at",
+              "last_item_at", "created_at"]  # fmt: skip
+    for seen in candidates.only(*fields):
+        if seen.compute_silence(now) == (seen.is_silent, seen.silent_since):
+            continue  # most sources: nothing to change, no lock taken
+        source_id = seen.pk
         with transaction.atomic():
             source = Source.objects.select_for_update().select_related("org").get(pk=source_id)
             was = source.is_silent
