@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from didban.command import actions, queries
 from didban.command.feed import as_event
 from didban.command.models import Target
+from didban.command.rollup import floor
 from didban.command.targets import MEASURES, progress
 
 
@@ -49,7 +50,7 @@ class FiguresApi(APIView):
         hours = min(int(hours), 24 * 31) if hours.isdigit() and int(hours) > 0 else 24
         now = timezone.now()
         since = now - timedelta(hours=hours)
-        end = now + timedelta(hours=1)
+        end = floor(now, 60) + timedelta(hours=1)  # to the end of the current hour
         children = [
             {"org": kid.pk, "name": kid.name, "figures": sums}
             for kid, sums in queries.by_child(org, since, end)

@@ -80,7 +80,9 @@ class ReportForm(forms.Form):
         now = timezone.now()
         day = data.get("day")
         if period == "hourly":
-            end = now.replace(minute=0, second=0, microsecond=0)
+            from didban.command.rollup import floor
+
+            end = floor(now, 60)
             data["start"], data["end"] = end - timedelta(hours=1), end
         elif period == "daily":
             start = queries.date_start(day) if day else queries.day_start(now)

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,10 +31,16 @@ GAUGE_PREFIX = "now."
 
 
 def floor(when: datetime, minutes: int) -> datetime:
-    """The start of the bucket holding `when` (UTC)."""
+    """The start of the bucket holding `when`, as UTC.
+
+    Hours are the display zone's hours (Tehran is UTC+3:30): a local day, and so a daily
+    report, is then a whole number of hourly buckets. Quarter-hours align either way.
+    """
+    if minutes >= 60:
+        local = when.astimezone(ZoneInfo(settings.TIME_ZONE))
+        return local.replace(minute=0, second=0, microsecond=0).astimezone(UTC)
     when = when.astimezone(UTC)
-    minute = (when.minute // minutes) * minutes if minutes < 60 else 0
-    return when.replace(minute=minute, second=0, microsecond=0)
+    return when.replace(minute=(when.minute // minutes) * minutes, second=0, microsecond=0)
 
 
 def _ranges(hours: set[datetime]) -> list[tuple[datetime, datetime]]:

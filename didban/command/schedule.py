@@ -13,7 +13,9 @@ from didban.command.models import ReportSchedule
 def last_period(period: str, now: datetime) -> tuple[datetime, datetime]:
     """The most recent complete period before `now` (local days and Saturday weeks)."""
     if period == "hourly":
-        end = now.replace(minute=0, second=0, microsecond=0)
+        from didban.command.rollup import floor
+
+        end = floor(now, 60)
         return end - timedelta(hours=1), end
     if period == "daily":
         end = queries.day_start(now)

@@ -26,6 +26,7 @@ from didban.command import actions, metrics, queries
 from didban.command.feed import as_event
 from didban.command.forms import AudienceForm, ReportForm, ScheduleForm, TargetForm
 from didban.command.models import HourlyFigure
+from didban.command.rollup import floor
 from didban.command.targets import progress
 from didban.core.access import has_any, has_perm
 
@@ -58,8 +59,9 @@ def screen_data(request, org) -> dict:
     now = timezone.now()
     today, week = queries.day_start(now), queries.week_start(now)
     labels = metrics.labels()
-    day_totals = queries.totals(org, today, now + timedelta(hours=1))
-    week_totals = queries.totals(org, week, now + timedelta(hours=1))
+    until = floor(now, 60) + timedelta(hours=1)  # to the end of the current hour
+    day_totals = queries.totals(org, today, until)
+    week_totals = queries.totals(org, week, until)
     levels = queries.gauges(org)
     installed = {p.name for p in metrics.available()}
 
@@ -110,7 +112,7 @@ def screen_data(request, org) -> dict:
         for t in queries.list_targets(request.user, org, on=now.date())
     ]
     kids = []
-    for kid, sums in queries.by_child(org, today, now + timedelta(hours=1)):
+    for kid, sums in queries.by_child(org, today, until):
         kids.append(
             {
                 "org": kid,

@@ -29,7 +29,10 @@ def figure(org, metric, value, bucket_start, resolution=HourlyFigure.Resolution.
 
 @pytest.fixture
 def hour():
-    return datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    """The start of the current hourly bucket (a Tehran hour: :30 past a UTC hour)."""
+    from didban.command.rollup import floor
+
+    return floor(datetime.now(UTC), 60)
 
 
 BOT_TOKEN = "123456:TEST-token-abc"

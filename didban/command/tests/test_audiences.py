@@ -17,7 +17,7 @@ from didban.publishing.tests.fakes import FakeBotApi
 
 pytestmark = pytest.mark.django_db
 
-H = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+H = datetime(2026, 5, 1, 9, 30, tzinfo=UTC)  # 13:00 in Tehran: the start of an hour
 
 
 @pytest.fixture

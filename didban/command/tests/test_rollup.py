@@ -92,9 +92,26 @@ def test_backfill_command_recomputes_old_hours(world, personas):
 
 
 def test_floor_aligns_to_the_resolution():
-    at = datetime(2025, 5, 1, 13, 44, 59, tzinfo=UTC)
-    assert floor(at, 60) == datetime(2025, 5, 1, 13, 0, tzinfo=UTC)
+    """Hours are Tehran's (UTC+3:30), so a Tehran day is 24 whole hourly buckets."""
+    at = datetime(2025, 5, 1, 13, 44, 59, tzinfo=UTC)  # 17:14:59 in Tehran
+    assert floor(at, 60) == datetime(2025, 5, 1, 13, 30, tzinfo=UTC)
     assert floor(at, 15) == datetime(2025, 5, 1, 13, 30, tzinfo=UTC)
+    assert floor(datetime(2025, 5, 1, 13, 29, tzinfo=UTC), 60) == datetime(
+        2025, 5, 1, 12, 30, tzinfo=UTC
+    )
+
+
+def test_a_tehran_day_is_whole_hourly_buckets(world, personas):
+    """Items at 00:10 and 23:50 Tehran time count in that day's report, not the next one's."""
+    from didban.command.queries import date_start, totals
+
+    day = date_start(datetime(2025, 5, 1).date())  # Tehran midnight = 20:30 UTC the day before
+    raw_item(world.karaj_info, personas.county_editor, published_at=day + timedelta(minutes=10))
+    raw_item(world.karaj_info, personas.county_editor,
+             published_at=day + timedelta(hours=23, minutes=50))  # fmt: skip
+    raw_item(world.karaj_info, personas.county_editor, published_at=day - timedelta(minutes=10))
+    call_command("command_rollup", "--since", "2025-04-29")
+    assert totals(world.karaj, day, day + timedelta(days=1)) == {"production.news": 2}
 
 
 def test_rebuild_recomputes_only_hours_with_rows(world, personas):
