@@ -6,6 +6,7 @@ An app may define, each optional:
   <app>/home.py         def panels(request) -> list[dict]  ({"template": ..., "context": {...}})
   <app>/demo.py         def load(*, root, orgs) -> None     (root: superuser; orgs: code → Organization)
   <app>/tasks.py        tasks; periodic ones register themselves on import
+  <app>/exports.py      SOURCES = [ExportSource(...)]  (lists exported by the worker; core/exports.py)
 They are found in INSTALLED_APPS order.
 """
 

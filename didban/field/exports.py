@@ -30,10 +30,18 @@ def _id(params: dict, name: str) -> int | None:
     return int(raw)
 
 
-def _point(site: Site) -> tuple[float, float] | None:
-    if site.latitude is None or site.longitude is None:
-        return None
-    return float(site.longitude), float(site.latitude)
+def _point(prefix: str = ""):
+    def point(row: dict) -> tuple[float, float] | None:
+        lat, lon = row[prefix + "latitude"], row[prefix + "longitude"]
+        if lat is None or lon is None:
+            return None
+        return float(lon), float(lat)
+
+    return point
+
+
+def _name(row: dict, english: bool, fa_key: str, en_key: str) -> str:
+    return (row[en_key] if english and row[en_key] else row[fa_key]) or ""
 
 
 # Sites
@@ -77,24 +85,40 @@ def site_columns(user) -> list[Column]:
     ]
 
 
-def site_values(user, site: Site) -> dict:
-    lang = _lang()
-    return {
-        "id": site.pk,
-        "code": site.code,
-        "name": site.name,
-        "kind": site.kind,
-        "area": site.area,
-        "place": site.place.display_name(lang),
-        "latitude": site.latitude,
-        "longitude": site.longitude,
-        "address": site.address,
-        "size": site.size,
-        "owner": site.owner_org.display_name(lang) if site.owner_org_id else site.owner_text,
-        "active": site.is_active,
-        "organisation": site.org.display_name(lang),
-        "created_at": site.created_at,
-    }
+SITE_FIELDS = (
+    "code", "name", "kind", "area", "place__name_fa", "place__name_en", "latitude", "longitude",
+    "address", "size", "owner_org_id", "owner_org__name", "owner_org__name_en", "owner_text",
+    "is_active", "org__name", "org__name_en", "created_at",
+)  # fmt: skip
+
+
+def site_values(user):
+    english = _lang() == "en"
+
+    def values(row: dict) -> dict:
+        owner = (
+            _name(row, english, "owner_org__name", "owner_org__name_en")
+            if row["owner_org_id"]
+            else row["owner_text"]
+        )
+        return {
+            "id": row["pk"],
+            "code": row["code"],
+            "name": row["name"],
+            "kind": row["kind"],
+            "area": row["area"],
+            "place": _name(row, english, "place__name_fa", "place__name_en"),
+            "latitude": row["latitude"],
+            "longitude": row["longitude"],
+            "address": row["address"],
+            "size": row["size"],
+            "owner": owner,
+            "active": row["is_active"],
+            "organisation": _name(row, english, "org__name", "org__name_en"),
+            "created_at": row["created_at"],
+        }
+
+    return values
 
 
 # Placements
@@ -156,25 +180,36 @@ def placement_columns(user) -> list[Column]:
     ]
 
 
-def placement_values(user, placement: Placement) -> dict:
-    site, window = placement.site, placement.window
-    return {
-        "id": placement.pk,
-        "window": window.name,
-        "window_starts": window.starts_on,
-        "window_ends": window.ends_on,
-        "state": placement.state,
-        "state_changed_at": placement.state_changed_at,
-        "site_id": site.pk,
-        "site_code": site.code,
-        "site": site.name,
-        "area": site.area,
-        "place": site.place.display_name(_lang()),
-        "latitude": site.latitude,
-        "longitude": site.longitude,
-        "design_id": placement.design_id,
-        "design": placement.design.title,
-    }
+PLACEMENT_FIELDS = (
+    "window__name", "window__starts_on", "window__ends_on", "state", "state_changed_at",
+    "site_id", "site__code", "site__name", "site__area", "site__place__name_fa",
+    "site__place__name_en", "site__latitude", "site__longitude", "design_id", "design__title",
+)  # fmt: skip
+
+
+def placement_values(user):
+    english = _lang() == "en"
+
+    def values(row: dict) -> dict:
+        return {
+            "id": row["pk"],
+            "window": row["window__name"],
+            "window_starts": row["window__starts_on"],
+            "window_ends": row["window__ends_on"],
+            "state": row["state"],
+            "state_changed_at": row["state_changed_at"],
+            "site_id": row["site_id"],
+            "site_code": row["site__code"],
+            "site": row["site__name"],
+            "area": row["site__area"],
+            "place": _name(row, english, "site__place__name_fa", "site__place__name_en"),
+            "latitude": row["site__latitude"],
+            "longitude": row["site__longitude"],
+            "design_id": row["design_id"],
+            "design": row["design__title"],
+        }
+
+    return values
 
 
 SOURCES = [
@@ -186,7 +221,8 @@ SOURCES = [
         queryset=site_rows,
         columns=site_columns,
         values=site_values,
-        point=_point,
+        point=_point(),
+        fields=SITE_FIELDS,
     ),
     ExportSource(
         name="field.placements",
@@ -196,7 +232,8 @@ SOURCES = [
         queryset=placement_rows,
         columns=placement_columns,
         values=placement_values,
-        point=lambda placement: _point(placement.site),
+        point=_point("site__"),
+        fields=PLACEMENT_FIELDS,
         button_filters=lambda: [
             ("state", _("State"), Placement.State.choices),
             ("area", _("Area type"), Site.Area.choices),
