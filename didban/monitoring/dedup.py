@@ -34,9 +34,11 @@ def shingles(words: list[str], size: int = SHINGLE) -> set[int]:
         return set()
     if len(words) < size:
         return {zlib.crc32(" ".join(words).encode())}
-    return {
-        zlib.crc32(" ".join(words[i : i + size]).encode()) for i in range(len(words) - size + 1)
-    }
+    # The same bytes as " ".join(words[i : i + size]).encode() for every i, iterated in C:
+    # zip of the shifted lists gives the windows, join and crc32 run through map.
+    encoded = list(map(str.encode, words))
+    windows = zip(*(encoded[k:] for k in range(size)), strict=False)
+    return set(map(zlib.crc32, map(b" ".join, windows)))
 
 
 def signature(hashes: set[int]) -> np.ndarray:

@@ -554,7 +554,31 @@ def compile_rule(node: Node) -> Matcher:
         return any_of
     # NEAR: both sides must occur before their token positions are worth computing.
     left, right = compile_rule(node.left), compile_rule(node.right)
-    return lambda doc: left(doc) and right(doc) and bool(_starts(node, doc))
+    distance = node.distance
+
+    def near(doc: Document) -> bool:
+        if not (left(doc) and right(doc)):
+            return False
+        return _near_any(_starts(node.left, doc), _starts(node.right, doc), distance)
+
+    return near
+
+
+def _near_any(left: list[tuple[int, int]], right: list[tuple[int, int]], distance: int) -> bool:
+    """Whether some right span lies at most ``distance`` words after or before a left span
+    (the test of ``_starts`` for Near, by bisection instead of every pair)."""
+    if not left or not right:
+        return False
+    starts = sorted(b[0] for b in right)
+    ends = sorted(b[1] for b in right)
+    for a_start, a_end in left:
+        i = bisect.bisect_right(starts, a_end)  # the first right span starting after a
+        if i < len(starts) and starts[i] - a_end <= distance + 1:
+            return True
+        j = bisect.bisect_left(ends, a_start - distance - 1)  # ending within reach before a
+        if j < len(ends) and ends[j] < a_start:
+            return True
+    return False
 
 
 class RuleSet:

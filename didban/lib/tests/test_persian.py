@@ -460,3 +460,28 @@ def test_slugify_fa_shape(text: str) -> None:
 
 def test_zwnj_constant() -> None:
     assert ZWNJ == "\u200c"
+
+
+def _reference_normalize(text: str) -> str:
+    """normalize as its docstring defines it: translate-table passes until nothing changes."""
+    import didban.lib.persian as persian
+
+    def once(value: str) -> str:
+        value = unicodedata.normalize("NFKC", value).casefold()
+        return " ".join(value.translate(persian._NORMALIZE_TABLE).split())
+
+    result = once(text)
+    for _ in range(8):
+        again = once(result)
+        if again == result:
+            break
+        result = again
+    return result
+
+
+@settings(max_examples=500)
+@given(any_text)
+def test_fast_normalize_equals_the_plain_definition(text):
+    """Replacing only the characters present and stopping after one pass when nothing can
+    change gives exactly the translate-and-repeat result."""
+    assert normalize(text) == _reference_normalize(text)

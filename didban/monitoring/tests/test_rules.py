@@ -129,3 +129,73 @@ def test_rule_set_matches_exactly_what_each_rule_matches(parts):
     for text in (TEXT, "فوتبال کرج", "هیچ"):
         d = doc(text)
         assert (RuleSet([("r", node)]).matching(d) == ["r"]) is matches(node, d)
+
+
+WORDS = ["کرج", "مشارکت", "فوتبال", "انتخابات", "ستاد", "هدف", "انتخاب", "می", "شود"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["کرج", "مشارکت", "فوتبال", "انتخاب*", '"ستاد انتخابات"', "هدف",
+                              "میشود", "NOT", "AND", "OR", "NEAR/1", "NEAR/3", "(", ")"]),
+             min_size=1, max_size=9),
+    st.lists(st.lists(st.sampled_from(WORDS), max_size=14), min_size=1, max_size=4),
+)  # fmt: skip
+def test_compiled_rules_agree_with_the_tree_walk(parts, texts):
+    """Closures (phrases as substrings, NEAR by bisection) give the tree walk's answer."""
+    from didban.monitoring.rules import compile_rule
+
+    try:
+        node = parse_rule(" ".join(parts))
+    except RuleError:
+        return
+    compiled = compile_rule(node)
+    for words in texts:
+        assert compiled(Document.from_tokens(words)) is matches(node, Document.from_tokens(words))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*WORDS, "۱۴۰۲", "a"]), max_size=30))
+def test_shingles_are_the_crc32_of_each_four_word_window(words):
+    import zlib
+
+    from didban.monitoring.dedup import shingles
+
+    if len(words) >= 4:
+        expected = {zlib.crc32(" ".join(words[i : i + 4]).encode())
+                    for i in range(len(words) - 3)}  # fmt: skip
+    else:
+        expected = {zlib.crc32(" ".join(words).encode())} if words else set()
+    assert shingles(words) == expected
+
+
+def test_pickup_matcher_gives_each_items_containment():
+    """The bincount matcher agrees with |item ∩ article| / |item| for every item."""
+    import random
+    from datetime import UTC, datetime
+
+    from didban.monitoring import corpus, dedup
+    from didban.monitoring.pipeline import PickupMatcher
+
+    rng = random.Random(4)
+    when = datetime(2024, 2, 20, tzinfo=UTC)
+    items = [(n, 1, when, "\n\n".join(corpus.article(rng))) for n in range(30)]
+    matcher = PickupMatcher(items)
+    item_sets = {n: dedup.shingles(tokens(text)) for n, _o, _w, text in items}
+    found_any = 0
+    for n in range(60):
+        _id, _org, _when, text = items[n % 30]
+        title, body = text.split("\n\n", 1)
+        article = corpus.derive(rng, title, body, outlet="ایرنا")[1] if n < 30 else text[:400]
+        if n >= 45:
+            article = corpus.article(rng)[1]
+        shingles = dedup.shingles(tokens(article))
+        expected = {
+            i: len(s & shingles) / len(s)
+            for i, s in item_sets.items()
+            if len(s & shingles) / len(s) >= 0.5
+        }
+        got = {item.item_id: score for item, score in matcher.match(shingles)}
+        assert got == expected
+        found_any += bool(got)
+    assert found_any >= 25  # most republications are found, so the equality is not vacuous
