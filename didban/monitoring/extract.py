@@ -575,7 +575,7 @@ def _trafilatura_options(fast: bool):
 
 def _trafilatura_body(root, *, fast: bool = True) -> str:
     # trafilatura drops every non-printable character, ZWNJ included («رسانه‌ها» would become
-    # «رسانهها», another word): it travels as «¬», which fix_display turns back into ZWNJ.
+    # «رسانهها», another word): it travels as «¬», a printable stand-in.
     for el in root.iter():
         if el.text and ZWNJ in el.text:
             el.text = el.text.replace(ZWNJ, "¬")
@@ -585,7 +585,8 @@ def _trafilatura_body(root, *, fast: bool = True) -> str:
         doc = trafilatura.bare_extraction(root, options=_trafilatura_options(fast))
     except Exception as exc:  # trafilatura raises many kinds on hostile markup
         raise ParseError("bad_page", str(exc)) from None
-    return (doc.text or "") if doc is not None else ""
+    # Back to ZWNJ everywhere (fix_display then drops those next to a space, as for any text).
+    return (doc.text or "").replace("¬", ZWNJ) if doc is not None else ""
 
 
 _P_TEXT = lxml.etree.XPath(".//p//text()", smart_strings=False)

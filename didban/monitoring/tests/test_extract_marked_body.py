@@ -160,6 +160,10 @@ def test_half_spaces_survive_the_trafilatura_path():
     assert entry.extra["extractor"] == "trafilatura"
     assert "ادامه می\u200cیابد" in entry.text
     assert "برنامه\u200cها" in entry.text
+    # A stray ZWNJ next to a space is dropped, as everywhere, and its stand-in never shows.
+    stray_zwnj = ARTICLE.replace("خبر:", "خبر\u200c :")
+    stray = extract_article(_page(f'<div class="txt">{stray_zwnj}</div>'))
+    assert "¬" not in stray.text and "خبر :" in stray.text
 
 
 def test_asp_net_page_wrapped_in_one_form():
