@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Min, QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.html import escape
@@ -43,8 +43,15 @@ PG_VECTOR_EXPRESSION = (
     "to_tsvector('simple'::regconfig, text_norm)"
 )
 PG_COLUMN = "monitoring_article.search_vector"
-RECENT_DAYS = 7
+RECENT_DAYS = 3
 COMMON_MATCHES = 20_000
+# SQLite newest-first: a query found in at least DENSE_HITS of the last DENSE_IDS articles is
+# answered by walking the date index and asking FTS5 about each article (a few dozen probes)
+# instead of sorting every match.
+DENSE_IDS = 40_000
+DENSE_HITS = 2_000
+# The page says "more than 1,000 articles" rather than counting every match of a common word.
+COUNT_CAP = 1_000
 
 # --- schema (used by the migration) ------------------------------------------------------------
 
@@ -150,6 +157,15 @@ def search(
             return articles.order_by("-published_at", "-id"), node
         return articles.order_by("-rank", "-published_at"), node
     if connection.vendor == "sqlite":
+        if order == "newest" and _dense_recently(node):
+            articles = articles.extra(
+                where=[
+                    "EXISTS (SELECT 1 FROM monitoring_article_fts f WHERE f.rowid = "
+                    "monitoring_article.id AND f.monitoring_article_fts MATCH %s)"
+                ],
+                params=[to_fts5(node)],
+            )
+            return articles.order_by("-published_at", "-id"), node
         where = ["monitoring_article_fts.rowid = monitoring_article.id",
                  "monitoring_article_fts MATCH %s"]  # fmt: skip
         params: list = [to_fts5(node)]
@@ -174,6 +190,19 @@ def search(
     for words in words_of(node):
         articles = articles.filter(text_norm__contains=" ".join(words).rstrip("*"))
     return articles.order_by("-published_at"), node
+
+
+def _dense_recently(node: Node) -> bool:
+    """SQLite: whether the query matches at least DENSE_HITS of the newest DENSE_IDS ids."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) FROM monitoring_article")
+        top = cursor.fetchone()[0] or 0
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM monitoring_article_fts WHERE "
+            "monitoring_article_fts MATCH %s AND rowid > %s LIMIT %s)",
+            [to_fts5(node), top - DENSE_IDS, DENSE_HITS],
+        )
+        return cursor.fetchone()[0] >= DENSE_HITS
 
 
 def matches_many(node: Node, limit: int | None = None) -> bool:
@@ -204,12 +233,51 @@ def matches_many(node: Node, limit: int | None = None) -> bool:
     return False  # pragma: no cover
 
 
+class Results:
+    """Search results that a Paginator, the export and the API slice like a queryset.
+
+    A slice first asks the search query for the ids only (the database sorts narrow rows, not
+    articles with their text), then loads those articles. ``count()`` stops at COUNT_CAP + 1:
+    counting every one of 900,000 matches would cost more than finding the first page.
+    """
+
+    ordered = True
+
+    def __init__(self, queryset: QuerySet):
+        self.queryset = queryset
+        self.model = queryset.model
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.queryset.order_by()[: COUNT_CAP + 1].count()
+        return self._count
+
+    @property
+    def capped(self) -> bool:
+        return self.count() > COUNT_CAP
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[:COUNT_CAP])
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        ids = list(self.queryset.values_list("pk", flat=True)[index])
+        rows = self.model._default_manager.select_related("outlet", "source", "story")
+        found = rows.in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+
 @dataclass
 class Found:
     """What a search found: the ordered articles, the parsed query (for highlights), the
     query's error in words, and the start of the recent window when one was applied."""
 
-    articles: QuerySet
+    articles: Results
     node: Node | None = None
     error: str = ""
     recent_since: datetime | None = None
@@ -261,18 +329,21 @@ def find_articles(user, data: dict) -> Found:
             published_at__lt=_tehran_start(data["until"] + timedelta(days=1))
         )
     if not data.get("q"):
-        return Found(articles.order_by("-published_at", "-id"))
+        return Found(Results(articles.order_by("-published_at", "-id")))
     try:
         node = parse_rule(data["q"])
     except RuleError as exc:
-        return Found(articles.none(), error=str(exc))
+        return Found(Results(articles.none()), error=str(exc))
     since = None
-    dated = data.get("since") or data.get("until") or data.get("all_dates")
-    if not dated and matches_many(node):
-        since = timezone.now() - timedelta(days=RECENT_DAYS)
     order = data.get("order") or "relevance"
+    dated = data.get("since") or data.get("until") or data.get("all_dates")
+    if order != "newest" and not dated and matches_many(node):
+        # Counted back from the newest article (the date index's last entry): the same as
+        # "the last days" while sources are fed, and still the archive's end when they are not.
+        newest = articles.model._default_manager.aggregate(newest=Max("published_at"))["newest"]
+        since = (newest or timezone.now()) - timedelta(days=RECENT_DAYS)
     articles, node = search(articles, node, order=order, since=since)
-    return Found(articles, node, recent_since=since)
+    return Found(Results(articles), node, recent_since=since)
 
 
 # --- highlighting on the original text ----------------------------------------------------------

@@ -33,8 +33,10 @@ from didban.monitoring.forms import (
 from didban.monitoring.models import Outlet, TopicHit
 from didban.monitoring.rules import RuleError, parse_rule
 from didban.monitoring.search import (
+    COUNT_CAP,
     RECENT_DAYS,
     Found,
+    Results,
     find_articles,
     highlight,
     search,
@@ -175,7 +177,7 @@ def _filtered_articles(request):
         topics=queries.list_topics(user).order_by("name"),
     )
     if not form.is_valid():
-        return Found(queries.list_articles(request.user).none()), form
+        return Found(Results(queries.list_articles(request.user).none())), form
     return find_articles(request.user, form.cleaned_data), form
 
 
@@ -203,6 +205,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form, "page": page, "rows": rows, "error": found.error, "query": query.urlencode(),
         "recent_since": found.recent_since, "recent_days": RECENT_DAYS,
+        "capped": found.articles.capped, "count_cap": COUNT_CAP,
         "widen_query": widen.urlencode(), "story": story, "no_story_query": no_story.urlencode(),
         "no_place_query": no_place.urlencode(),
     }  # fmt: skip
