@@ -1,18 +1,19 @@
-"""Photos of violation reports: sniffed by content, size-limited, re-encoded without EXIF."""
+"""Photos of violation reports: checked and re-encoded by didban.core.uploads (no EXIF leaves
+the server); compliance's own rules are its limits — at most COMPLIANCE_MAX_PHOTOS photos of
+COMPLIANCE_MAX_PHOTO_BYTES each — and a long side of at most MAX_SIDE pixels."""
 
 from __future__ import annotations
 
-import hashlib
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+from didban.core import uploads
+
+ALLOWED_FORMATS = uploads.PHOTO_FORMATS
 # A photo larger than this on its long side is scaled down: the desk needs evidence, not prints.
 MAX_SIDE = 2560
 
@@ -36,59 +37,26 @@ class Photo:
 
 def read_photo(upload) -> Photo:
     """Check one uploaded file and return its clean re-encoding; ValidationError if unfit."""
-    name = (getattr(upload, "name", "") or "photo")[-200:]
-    size = getattr(upload, "size", None)
-    if size is not None and size > max_photo_bytes():
-        raise ValidationError(
-            _("The file «%(name)s» is larger than %(limit)d MB.")
-            % {"name": name, "limit": max_photo_bytes() // (1024 * 1024)},
-            code="too_large",
-        )
-    data = upload.read()
-    if len(data) > max_photo_bytes():
-        raise ValidationError(
-            _("The file «%(name)s» is larger than %(limit)d MB.")
-            % {"name": name, "limit": max_photo_bytes() // (1024 * 1024)},
-            code="too_large",
-        )
-    not_image = ValidationError(
-        _("The file «%(name)s» is not a JPEG, PNG or WebP photo.") % {"name": name},
-        code="not_image",
+    name = uploads.upload_name(upload, "photo")
+    data = uploads.read_bytes(upload, limit=max_photo_bytes(), name=name)
+    # Verified before decoding: a report's photo is evidence, a damaged one is refused.
+    photo = uploads.reencode_photo(
+        data, name=name, max_side=MAX_SIDE, optimize=True, verify=True, formats=ALLOWED_FORMATS
     )
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in ALLOWED_FORMATS:
-                raise not_image
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            # Decompression bombs raise here too (Pillow's own pixel limit).
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            if image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            image.thumbnail((MAX_SIDE, MAX_SIDE))
-            out = io.BytesIO()
-            # A fresh JPEG carries no EXIF: no GPS, no device, no owner.
-            image.save(out, "JPEG", quality=85, optimize=True)
-            width, height = image.size
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise not_image from None
     stem = name.rsplit(".", 1)[0][:150] or "photo"
     return Photo(
         name=name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        content=ContentFile(out.getvalue(), name=f"{stem}.jpg"),
-        width=width,
-        height=height,
+        sha256=photo.sha256,
+        content=ContentFile(photo.data, name=f"{stem}.jpg"),
+        width=photo.width,
+        height=photo.height,
     )
 
 
-def read_photos(uploads) -> list[Photo]:
-    uploads = list(uploads)
-    if len(uploads) > max_photos():
+def read_photos(uploads_) -> list[Photo]:
+    uploads_ = list(uploads_)
+    if len(uploads_) > max_photos():
         raise ValidationError(
             _("Send at most %(count)d photos.") % {"count": max_photos()}, code="too_many"
         )
-    return [read_photo(u) for u in uploads]
+    return [read_photo(u) for u in uploads_]

@@ -72,7 +72,7 @@ def province_path(org: Organization) -> str:
 
 
 def _store_version(*, actor, design: Design, upload, note: str) -> DesignVersion:
-    sniffed = files.sniff_artwork(files.read_upload(upload))
+    sniffed = files.sniff_artwork(files.read_upload(upload), getattr(upload, "name", ""))
     number = (design.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = DesignVersion(
         design=design,

@@ -1,26 +1,30 @@
-"""Uploaded files: type sniffed from the bytes (never the name), size-limited, checksummed;
-photos re-encoded so nothing but pixels reaches the disk, after their capture time is read."""
+"""Uploaded files of display campaigns: artwork (images or PDF) and check-in photos. The checks
+common to every app (type from the bytes, size limit, Pillow verification, re-encoding without
+metadata, EXIF capture time) are in didban.core.uploads; this module keeps the field's rules:
+its size limit, PDF artwork, thumbnails, and the distance of a check-in from its site."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
-Image.MAX_IMAGE_PIXELS = 80_000_000  # a 20000×4000 billboard print file, no decompression bombs
+from didban.core import uploads
+from didban.core.uploads import (  # noqa: F401 - the names this module always offered
+    DATETIME_ORIGINAL,
+    EXIF_IFD,
+    OFFSET_TIME_ORIGINAL,
+    capture_time,
+)
 
-IMAGE_TYPES = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}  # fmt: skip
-EXIF_IFD = 0x8769
-DATETIME_ORIGINAL = 36867
-OFFSET_TIME_ORIGINAL = 36881
+# Artwork and photos: JPEG, PNG or WebP (no GIF).
+IMAGE_TYPES = {k: v for k, v in uploads.IMAGE_FORMATS.items() if k in uploads.PHOTO_FORMATS}
 
 
 @dataclass
@@ -34,48 +38,26 @@ class Sniffed:
 
 
 def max_bytes() -> int:
-    return settings.FIELD_UPLOAD_MAX_MB * 1024 * 1024
+    return uploads.mb(settings.FIELD_UPLOAD_MAX_MB)
 
 
 def read_upload(upload) -> bytes:
-    """The bytes of an uploaded file, refusing one above the size limit."""
-    limit = max_bytes()
-    if upload.size is not None and upload.size > limit:
-        raise ValidationError(
-            _("The file is too large (the limit is %(mb)s MB).")
-            % {"mb": settings.FIELD_UPLOAD_MAX_MB}
-        )
-    upload.seek(0)
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise ValidationError(
-            _("The file is too large (the limit is %(mb)s MB).")
-            % {"mb": settings.FIELD_UPLOAD_MAX_MB}
-        )
-    if not data:
-        raise ValidationError(_("The file is empty."))
-    return data
+    """The bytes of an uploaded file, refusing an empty one or one above the size limit."""
+    return uploads.read_bytes(upload, limit=max_bytes())
 
 
-def sniff_artwork(data: bytes) -> Sniffed:
+def sniff_artwork(data: bytes, name: str = "") -> Sniffed:
     """A design file: a JPEG, PNG or WebP image, or a PDF."""
-    digest = hashlib.sha256(data).hexdigest()
-    if data.startswith(b"%PDF-"):
+    digest = uploads.sha256(data)
+    sniffed = uploads.sniff(data[:64])
+    if sniffed is not None and sniffed.kind == "pdf":
         if b"%%EOF" not in data[-2048:]:
             raise ValidationError(_("This PDF file is damaged or incomplete."))
         return Sniffed(data, "application/pdf", ".pdf", digest)
-    try:
-        with Image.open(io.BytesIO(data)) as img:
-            kind = img.format
-            img.verify()
-        with Image.open(io.BytesIO(data)) as img:
-            width, height = img.size
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise ValidationError(_("The file is not an image (JPEG, PNG, WebP) or a PDF.")) from None
-    if kind not in IMAGE_TYPES:
+    if sniffed is None or sniffed.kind != "image":
         raise ValidationError(_("The file is not an image (JPEG, PNG, WebP) or a PDF."))
-    mime, extension = IMAGE_TYPES[kind]
-    return Sniffed(data, mime, extension, digest, width, height)
+    info = uploads.check_image(data, name=name or _("the file"), formats=uploads.PHOTO_FORMATS)
+    return Sniffed(data, info.mime, info.extension, digest, info.width, info.height)
 
 
 def thumbnail(data: bytes, size: int = 360) -> bytes:
@@ -100,46 +82,8 @@ class Photo:
 
 def read_photo(raw: bytes) -> Photo:
     """A field photo: its capture time from EXIF DateTimeOriginal, then re-encoded."""
-    digest = hashlib.sha256(raw).hexdigest()
-    try:
-        with Image.open(io.BytesIO(raw)) as img:
-            img.load()
-            if img.format not in IMAGE_TYPES:
-                raise ValidationError(_("The photo must be a JPEG, PNG or WebP image."))
-            taken_at = capture_time(img)
-            # In place, and no RGB copy of an RGB image: each copy of a phone photo costs
-            # milliseconds on every upload.
-            ImageOps.exif_transpose(img, in_place=True)
-            img.thumbnail((2048, 2048))
-            out = io.BytesIO()
-            (img if img.mode == "RGB" else img.convert("RGB")).save(out, "JPEG", quality=85)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise ValidationError(_("The photo must be a JPEG, PNG or WebP image.")) from None
-    return Photo(out.getvalue(), digest, taken_at)
-
-
-def capture_time(img: Image.Image) -> datetime | None:
-    """EXIF DateTimeOriginal, in its OffsetTimeOriginal or else the display zone."""
-    try:
-        exif = img.getexif().get_ifd(EXIF_IFD)
-    except Exception:
-        return None
-    text = exif.get(DATETIME_ORIGINAL)
-    if not isinstance(text, str):
-        return None
-    try:
-        naive = datetime.strptime(text.strip("\x00 ").strip(), "%Y:%m:%d %H:%M:%S")
-    except ValueError:
-        return None
-    offset = exif.get(OFFSET_TIME_ORIGINAL)
-    if isinstance(offset, str):
-        try:
-            return datetime.strptime(
-                f"{naive:%Y-%m-%d %H:%M:%S}{offset.strip()}", "%Y-%m-%d %H:%M:%S%z"
-            )
-        except ValueError:
-            pass
-    return naive.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    photo = uploads.reencode_photo(raw, max_side=2048, quality=85)
+    return Photo(photo.data, photo.sha256, photo.taken_at)
 
 
 EARTH_RADIUS_M = 6_371_008.8
