@@ -422,14 +422,14 @@ def _fast_body(candidate, title: str) -> list[str] | None:
             _remove(el)
     if not _plausible_body(candidate):
         return None
-    lines = _lines(candidate)
-    if candidate.tag == "article":
-        # A whole <article>: its header (title, a date line) is not body text.
-        lines = [
-            line
-            for line in lines
-            if line != title and not (len(line) < 80 and find_jalali_date(line))
-        ]
+    # A wrapper that holds the header too (an <article>, a «news-content»): the headline and a
+    # line that is just the date are not body text.
+    lines = [
+        line
+        for line in _lines(candidate)
+        if not (len(line) < 300 and fix_display(line) == title)
+        and not (len(line) < 80 and find_jalali_date(line))
+    ]
     return lines or None
 
 

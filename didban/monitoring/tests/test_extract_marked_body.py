@@ -197,3 +197,20 @@ def test_furniture_inside_a_marked_body():
     assert "پاراگراف 1 خبر" in entry.text and "پاراگراف 5 خبر" in entry.text
     assert "بیشتر بخوانید" not in entry.text
     assert "اشتراک" not in entry.text
+
+
+def test_a_body_wrapper_holding_the_header():
+    """A «news-content» that wraps headline, date line and text: only the text is body."""
+    wrapper = (
+        '<div class="news-content"><h2>مشارکت در انتخابات كرج بررسی شد</h2>'
+        f"<div>۸ اسفند ۱۴۰۲ - ۱۰:۳۰</div>{ARTICLE}</div>"
+    )
+    html = _page(wrapper).replace(
+        "<head>", '<head><meta property="og:title" content="مشارکت در انتخابات کرج بررسی شد">'
+    )
+    html = html.replace('<div class="date">سه شنبه ۸ اسفند ۱۴۰۲ ساعت ۰۰:۲۵</div>', "")
+    entry = extract_article(html)
+    assert entry.extra["extractor"] == "marked"
+    assert entry.title == "مشارکت در انتخابات کرج بررسی شد"
+    assert entry.text.startswith("پاراگراف 1 خبر")
+    assert entry.published_at == datetime(2024, 2, 27, 7, 0, tzinfo=UTC)
