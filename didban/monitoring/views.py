@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -30,7 +30,7 @@ from didban.monitoring.forms import (
     SourceForm,
     TopicForm,
 )
-from didban.monitoring.models import Outlet, TopicHit
+from didban.monitoring.models import Alert, Outlet, TopicHit
 from didban.monitoring.rules import RuleError, parse_rule
 from didban.monitoring.search import (
     COUNT_CAP,
@@ -426,8 +426,19 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         raise PermissionDenied
     inbox = queries.my_alerts(request.user)[:50]
+    day_ago = timezone.now() - timedelta(days=1)
+    last_error = Alert.objects.filter(rule=OuterRef("pk"), status=Alert.Status.FAILED)
+    rules = queries.list_alert_rules(request.user).annotate(
+        sent_day=Count(
+            "alerts", filter=Q(alerts__status=Alert.Status.SENT, alerts__created_at__gte=day_ago)
+        ),
+        failed_day=Count(
+            "alerts", filter=Q(alerts__status=Alert.Status.FAILED, alerts__created_at__gte=day_ago)
+        ),
+        last_error=Subquery(last_error.order_by("-created_at").values("error")[:1]),
+    )
     context = {
-        "rules": queries.list_alert_rules(request.user).order_by("name"),
+        "rules": rules.order_by("name"),
         "inbox": inbox,
         "form": form,
     }

@@ -5,6 +5,7 @@ failing server is recorded on the Alert (never raised), and throttling holds bac
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from didban.monitoring.actions import do_ingest_entries, do_save_alert_rule, do_save_topic
@@ -101,7 +102,7 @@ def test_an_hourly_digest_arrives_as_one_message(
 )
 def test_a_failing_server_is_recorded_on_the_alert_and_nothing_escapes(
     world, personas, topic, channel, bot_api, make_source, django_capture_on_commit_callbacks,
-    fault, reason,
+    client_for, fault, reason,
 ):  # fmt: skip
     rule = _rule(world, personas, topic, channel)
     if fault == "500":
@@ -112,6 +113,13 @@ def test_a_failing_server_is_recorded_on_the_alert_and_nothing_escapes(
     alert = Alert.objects.get(rule=rule, channel="messenger")
     assert alert.status == "failed"
     assert reason in alert.error and alert.error.strip()
+    # The alerts page says it failed, and why; the outsider sees none of it.
+    body = client_for(personas.county_analyst).get(reverse("monitoring:alert_list"))
+    row = body.content.decode().split('data-testid="alert-rule"', 1)[1].split("</tr>", 1)[0]
+    assert "هشدار شایعه" in row and reason in row
+    assert 'text-bg-danger num">۱<' in row
+    outsider = client_for(personas.outsider).get(reverse("monitoring:alert_list"))
+    assert "هشدار شایعه" not in outsider.content.decode()
 
 
 def test_throttling_holds_back_beyond_max_per_hour(
