@@ -427,7 +427,7 @@ def _fast_body(candidate, title: str) -> list[str] | None:
     lines = [
         line
         for line in _lines(candidate)
-        if not (len(line) < 300 and fix_display(line) == title)
+        if not (abs(len(line) - len(title)) <= 3 and fix_display(line) == title)
         and not (len(line) < 80 and find_jalali_date(line))
     ]
     return lines or None
