@@ -154,3 +154,16 @@ def test_a_field_agent_without_the_desk_cannot_export_it(client_for, personas, r
 def test_the_desk_has_the_export_button(client_for, personas, reports):
     page = client_for(personas.county_viewer).get(reverse("compliance:desk")).content.decode()
     assert 'data-testid="export-compliance.violations"' in page
+
+
+def test_the_desk_filters_by_received_dates_like_its_export(client_for, personas, reports):
+    client = client_for(personas.county_viewer)
+    page = client.get(
+        reverse("compliance:desk"), {"status": "all", "from": "۱۴۰۲/۱۲/۰۷", "to": "1402/12/09"}
+    )
+    shown = {v.pk for v in page.context["items"]}
+    assert shown == {reports[1].pk, reports[2].pk}
+    assert 'value="۱۴۰۲/۱۲/۰۷"' in page.content.decode()
+    # A day that is not a date is ignored, never a 500.
+    page = client.get(reverse("compliance:desk"), {"status": "all", "from": "فردا"})
+    assert page.status_code == 200 and len(page.context["items"]) == 3
