@@ -71,6 +71,8 @@ class ViolationFilter:
     # Received on or after / on or before these days (Tehran).
     since: date | None = None
     until: date | None = None
+    # An organisation's subtree (the command room's figures link to the desk filtered by it).
+    org: object = None
 
 
 def overdue_q(now=None) -> Q:
@@ -105,6 +107,8 @@ def list_violations(
     if f.duplicates:
         others = Violation.objects.filter(dup_key=OuterRef("dup_key")).exclude(pk=OuterRef("pk"))
         rows = rows.exclude(dup_key="").filter(Exists(others))
+    if f.org is not None:
+        rows = rows.filter(org__path__startswith=f.org.path)
     if f.since:
         rows = rows.filter(created_at__gte=_day_start(f.since))
     if f.until:
@@ -147,7 +151,13 @@ def violation_filter_from(params) -> ViolationFilter:
     category = params.get("category", "")
     candidate = str(params.get("candidate", "") or "")
     source = params.get("source", "")
+    org_id = str(params.get("org", "") or "")
+    # Any organisation: list_violations keeps to the user's scope, so another one shows nothing.
+    from didban.accounts.models import Organization
+
+    org = Organization.objects.filter(pk=int(org_id)).first() if org_id.isdigit() else None
     return ViolationFilter(
+        org=org,
         status="" if status == "all" else status,
         category=category if category in RuleCategory.values else "",
         candidate_id=int(candidate) if candidate.isdigit() else None,

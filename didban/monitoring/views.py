@@ -468,10 +468,53 @@ def alert_open(request: HttpRequest, alert_id: int) -> HttpResponse:
 def pickup_list(request: HttpRequest) -> HttpResponse:
     _require(request, "monitoring.view")
     pickups = queries.list_pickups(request.user).order_by("-created_at")
+    # Narrowed like the command room's figure that links here: an organisation's subtree and
+    # the Tehran days the pickups were found on.
+    org_id = request.GET.get("org", "")
+    org = (
+        scoped_orgs(request.user, "monitoring.view").filter(pk=int(org_id)).first()
+        if org_id.isdigit()
+        else None
+    )
+    since, until = _pickup_day(request.GET.get("since")), _pickup_day(request.GET.get("until"))
+    if org is not None:
+        pickups = pickups.filter(org__path__startswith=org.path)
+    if since:
+        pickups = pickups.filter(created_at__gte=_local_midnight(since))
+    if until:
+        pickups = pickups.filter(created_at__lt=_local_midnight(until + timedelta(days=1)))
     page = Paginator(pickups, 30).get_page(request.GET.get("page"))
     items = _item_titles([p.item_id for p in page])
     rows = [{"pickup": p, "item": items.get(p.item_id)} for p in page]
-    return render(request, "monitoring/pickup_list.html", {"page": page, "rows": rows})
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "rows": rows, "org_filter": org, "since": since, "until": until,
+               "query": query.urlencode()}  # fmt: skip
+    return render(request, "monitoring/pickup_list.html", context)
+
+
+def _pickup_day(text):
+    from datetime import date
+
+    from didban.lib.jalali import parse_jalali_date
+
+    if not text:
+        return None
+    try:
+        return parse_jalali_date(text)
+    except ValueError:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
+
+
+def _local_midnight(day):
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _item_titles(ids: list[int]) -> dict:

@@ -104,6 +104,10 @@ def item_list(request: HttpRequest) -> HttpResponse:
         "since": since,
         "until": until,
         "search": g.get("q", "").strip()[:200],
+        # An organisation's subtree (the command room's figures link here filtered by it).
+        "org": scoped_orgs(request.user, "newsroom.view").filter(pk=int_or_none("org")).first()
+        if int_or_none("org")
+        else None,
     }
     items = queries.list_items(request.user, **filters).order_by("-updated_at", "-pk")
     page = Paginator(items, 30).get_page(g.get("page"))

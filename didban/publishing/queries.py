@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from didban.core.access import _membership_paths, scope_q
 from didban.publishing.models import Channel, Delivery, SandboxPost
@@ -36,7 +39,14 @@ def list_deliveries(
     status: str = "",
     channel_id: int | None = None,
     item_id: int | None = None,
+    channel_kind: str = "",
+    org=None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> QuerySet[Delivery]:
+    """Deliveries in scope. `since`/`until` are local days of the moment that matters for the
+    status asked for: sent deliveries by when they were sent, the others by their last change
+    (the command room counts them the same way)."""
     deliveries = Delivery.objects.filter(scope_q(user, permission)).select_related(
         "channel", "item", "org"
     )
@@ -46,7 +56,21 @@ def list_deliveries(
         deliveries = deliveries.filter(channel_id=channel_id)
     if item_id:
         deliveries = deliveries.filter(item_id=item_id)
+    if channel_kind:
+        deliveries = deliveries.filter(channel__kind=channel_kind)
+    if org is not None:
+        deliveries = deliveries.filter(org__path__startswith=org.path)
+    moment = "sent_at" if status == Delivery.Status.SENT else "updated_at"
+    if since:
+        deliveries = deliveries.filter(**{f"{moment}__gte": _day_start(since)})
+    if until:
+        deliveries = deliveries.filter(**{f"{moment}__lt": _day_start(until + timedelta(days=1))})
     return deliveries
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight of a day in the display zone (Tehran)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def access_delivery(user, delivery_id: int, *, permission: str = "publishing.view") -> Delivery:

@@ -122,10 +122,28 @@ def delivery_queue(request: HttpRequest) -> HttpResponse:
         channel_id = int(request.GET.get("channel") or 0)
     except ValueError:
         channel_id = 0
-    deliveries = list_deliveries(request.user, status=status, channel_id=channel_id or None)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Channel.Kind.values else ""
+    org_id = request.GET.get("org", "")
+    org = (
+        scoped_orgs(request.user, "publishing.view").filter(pk=int(org_id)).first()
+        if org_id.isdigit()
+        else None
+    )
+    since, until = _day(request.GET.get("since", "")), _day(request.GET.get("until", ""))
+    deliveries = list_deliveries(
+        request.user, status=status, channel_id=channel_id or None, channel_kind=kind, org=org,
+        since=since, until=until,
+    )  # fmt: skip
     page = Paginator(deliveries.order_by("-queued_at", "-pk"), 50).get_page(request.GET.get("page"))
     rows = [_row_context(request, d) for d in page]
+    extra = [("kind", kind), ("org", org.pk if org else ""),
+             ("since", since.isoformat() if since else ""),
+             ("until", until.isoformat() if until else "")]  # fmt: skip
     context = {
+        "extra_filters": [(name, value) for name, value in extra if value],
+        "org_filter": org, "kind": kind, "kind_label": Channel.Kind(kind).label if kind else "",
+        "since": since, "until": until,
         "page": page, "rows": rows, "status": status, "channel_id": channel_id,
         "statuses": Delivery.Status.choices, "channels": list_channels(request.user).order_by("name"),
         "attention": list_deliveries(request.user).filter(status__in=Delivery.NEEDS_ATTENTION).count(),
@@ -134,6 +152,23 @@ def delivery_queue(request: HttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "delivery-table":
         template += "#table"
     return render(request, template, context)
+
+
+def _day(text: str):
+    """A day typed as Jalali (۱۴۰۴/۰۸/۱۵) or ISO (2025-11-06); None if neither."""
+    from datetime import date
+
+    from didban.lib.jalali import parse_jalali_date
+
+    if not text:
+        return None
+    try:
+        return parse_jalali_date(text)
+    except ValueError:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
 
 
 def _after_action(request, delivery: Delivery) -> HttpResponse:

@@ -58,6 +58,20 @@ def list_url(name: str, **params) -> str | None:
     return f"{url}?{urlencode(clean)}" if clean else url
 
 
+def local_days(start, end) -> dict:
+    """`since`/`until` of a list filtered by Tehran days: the days holding [start, end)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    params = {}
+    if start is not None:
+        params["since"] = timezone.localdate(start).isoformat()
+    if end is not None:
+        params["until"] = timezone.localdate(end - timedelta(microseconds=1)).isoformat()
+    return params
+
+
 def has_fields(model, *names: str) -> bool:
     present = {f.name for f in model._meta.get_fields()}
     return all(n in present for n in names)

@@ -42,11 +42,12 @@ def gauges(now):
         _violation()
         .objects.exclude(status__in=CLOSED)
         .filter(duplicate_of__isnull=True)
-        .values_list("org_id", "referral_deadline")
+        .values_list("org_id", "status", "referral_deadline")
     )
-    for org_id, deadline in rows:
+    for org_id, status, deadline in rows:
         result[(org_id, "now.violations.open")] += 1
-        if deadline is not None and deadline < now:
+        # Overdue as the compliance desk counts it: referred and past the board's deadline.
+        if status == "referred" and deadline is not None and deadline < now:
             result[(org_id, "now.violations.overdue")] += 1
     return dict(result)
 
@@ -60,12 +61,12 @@ def labels():
 
 
 def link(metric, org, start=None, end=None):
-    params = {"org": org.pk if org else None}
-    if metric == "now.violations.open":
-        params["open"] = "1"
-    elif metric == "now.violations.overdue":
+    params = {"org": org.pk if org else None, "status": "open"}
+    if metric == "now.violations.overdue":
         params["overdue"] = "1"
-    return list_url("compliance:violation_list", **params)
+    elif metric != "now.violations.open":
+        return None  # reports by the day they were seen: the desk filters by day received
+    return list_url("compliance:desk", **params)
 
 
 PROVIDER = Provider(

@@ -10,7 +10,7 @@ from collections import Counter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from didban.command.metrics.base import Provider, list_url, model_or_none
+from didban.command.metrics.base import Provider, model_or_none
 
 COUNTED_STATES = ("installed", "verified", "damaged", "removed")
 ON_DISPLAY = ("installed", "verified")
@@ -66,16 +66,9 @@ def labels():
 
 
 def link(metric, org, start=None, end=None):
-    state = {
-        "now.field.on_display": "installed",
-        "field.installed": "installed",
-        "field.verified": "verified",
-        "field.damaged": "damaged",
-        "field.removed": "removed",
-    }.get(metric, "")
-    if metric == "now.field.sites_covered":
-        return list_url("field:site_list", org=org.pk if org else None, covered="1")
-    return list_url("field:placement_list", org=org.pk if org else None, state=state)
+    # The field app has no list of placements or check-ins filtered by state, organisation and
+    # day (its boards are per window), so these figures carry no link rather than a wrong one.
+    return None
 
 
 PROVIDER = Provider(

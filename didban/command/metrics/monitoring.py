@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from didban.command.metrics.base import Provider, has_fields, list_url, model_or_none
+from didban.command.metrics.base import Provider, has_fields, list_url, local_days, model_or_none
 
 HIT_MODELS = ("monitoring.TopicHit", "monitoring.Hit", "monitoring.Match", "monitoring.TopicMatch")
 TIME_FIELDS = ("matched_at", "created_at", "detected_at", "found_at")
@@ -61,12 +61,9 @@ def labels():
 
 
 def link(metric, org, start=None, end=None):
-    name = "monitoring:pickup_list" if metric.endswith("pickups") else "monitoring:article_list"
-    return list_url(
-        name,
-        org=org.pk if org else None,
-        since=start.date().isoformat() if start else None,
-    )
+    if not metric.endswith("pickups"):
+        return None  # the review queue lists hits by state, not by the hour they were found
+    return list_url("monitoring:pickup_list", org=org.pk if org else None, **local_days(start, end))
 
 
 PROVIDER = Provider(

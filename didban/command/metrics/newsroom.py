@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from didban.command.metrics.base import Provider, list_url, model_or_none
+from didban.command.metrics.base import Provider, list_url, local_days, model_or_none
 
 
 def _item():
@@ -44,8 +44,7 @@ def link(metric, org, start=None, end=None):
         status="published",
         kind=kind,
         org=org.pk if org else None,
-        published_from=start.date().isoformat() if start else None,
-        published_to=end.date().isoformat() if end else None,
+        **local_days(start, end),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from didban.command.metrics.base import Provider, list_url, model_or_none
+from didban.command.metrics.base import Provider, list_url, local_days, model_or_none
 
 
 def _delivery():
@@ -52,10 +52,11 @@ def link(metric, org, start=None, end=None):
     status = parts[1] if len(parts) > 2 else ""
     kind = parts[2] if len(parts) > 2 else ""
     return list_url(
-        "publishing:delivery_list",
+        "publishing:delivery_queue",
         status=status,
-        channel_kind=kind,
+        kind=kind,
         org=org.pk if org else None,
+        **local_days(start, end),
     )
 
 
