@@ -121,13 +121,14 @@ def _stop(worker: subprocess.Popen) -> None:
 
 def run(report):
     from django.conf import settings
+    from django.db import connection
 
     from didban.monitoring import queries
     from didban.monitoring.models import Alert, Source
     from didban.monitoring.search import search
     from didban.monitoring.tests.fakesite import FakeSite
 
-    print(f"   load average at start: {_load()}", flush=True)
+    print(f"   load average at start: {_load()}; database: {connection.vendor}", flush=True)
     rng = random.Random(4)
     site = FakeSite()
     log = Path(settings.DATA_DIR) / "freshness-worker.log"
