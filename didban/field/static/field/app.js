@@ -166,7 +166,8 @@
       fill(form, "latitude", pos.coords.latitude.toFixed(6));
       fill(form, "longitude", pos.coords.longitude.toFixed(6));
       fill(form, "accuracy", Math.round(pos.coords.accuracy));
-      text.textContent = digits(pos.coords.latitude.toFixed(5) + "، " + pos.coords.longitude.toFixed(5)) +
+      var coords = digits(pos.coords.latitude.toFixed(5) + "، " + pos.coords.longitude.toFixed(5));
+      text.textContent = (fa ? coords.replace(/\./g, "٫") : coords) +
         " · " + T.accuracy + " " + digits(Math.round(pos.coords.accuracy)) + " " + T.metres;
     }, function () { text.textContent = T.gps_none; }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   }
