@@ -170,3 +170,25 @@ def test_the_topic_page_says_so_and_the_queue_marks_backfilled_hits(
     assert "هوای کرج" in queue
     # The outsider neither sees the topic's hits nor can create one for Karaj.
     assert client_for(personas.outsider).get(reverse("monitoring:topic_create")).status_code == 403
+
+
+def test_only_a_new_changed_or_reactivated_rule_queues_a_backfill(
+    world, personas, db_queue, settings, django_capture_on_commit_callbacks
+):
+    def queued():
+        return DBTaskResult.objects.filter(task_path__endswith="backfill_topic").count()
+
+    def save(**fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            return do_save_topic(actor=personas.county_analyst, org=world.karaj_info, **fields)
+
+    topic = save(name="مشارکت", rule="مشارکت")
+    assert queued() == 1
+    topic = save(topic=topic, name="مشارکت مردم", rule="مشارکت")  # renamed only
+    topic = save(topic=topic, name="مشارکت مردم", rule="مشارکت", is_active=False)  # off
+    assert queued() == 1
+    topic = save(topic=topic, name="مشارکت مردم", rule="مشارکت", is_active=True)  # on again
+    assert queued() == 2
+    settings.MONITORING_BACKFILL_DAYS = 0
+    save(topic=topic, name="مشارکت مردم", rule="مشارکت OR حضور")
+    assert queued() == 2
