@@ -417,7 +417,7 @@ class Ingestor:
         for prep in batch:
             prep.article.story = prep.story.story
         # The search index follows: FTS5 by its insert trigger, PostgreSQL's stored tsvector.
-        Article.objects.bulk_create([p.article for p in batch])
+        insert_rows([p.article for p in batch], key=("org_id", "url_key"))
         for state in states:
             if state.first is not None:
                 state.story.first_article = state.first.article
@@ -492,7 +492,7 @@ class Ingestor:
                 counts[(topic.pk, hour)] += 1
         if not hits:
             return
-        TopicHit.objects.bulk_create(hits, batch_size=self.CHUNK)
+        insert_rows(hits, key=("topic_id", "article_id"))
         self.report.hits.extend(h.pk for h in hits)
         add_hourly_counts(counts)
 
@@ -505,6 +505,48 @@ def _executemany(sql: str, rows: list[tuple]) -> None:
     if rows:
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
+
+
+def insert_rows(objs: list, *, key: tuple[str, ...]) -> None:
+    """Insert new model instances with multi-row ``INSERT … RETURNING`` and set their ids.
+
+    What ``bulk_create`` does, without its per-row compiler work: columns and values come from
+    the model's fields (defaults and ``auto_now_add`` as the ORM applies them), and the ids
+    are matched back by ``key``, a unique set of columns, so no row order is assumed. Other
+    databases than SQLite and PostgreSQL use ``bulk_create``.
+    """
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor not in ("sqlite", "postgresql"):
+        model.objects.bulk_create(objs)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    returning = ", ".join(quote(c) for c in ("id", *key))
+    per_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(1, 999 // len(fields))
+    by_key = {}
+    for obj in objs:
+        by_key[tuple(getattr(obj, k) for k in key)] = obj
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), size):
+            chunk = objs[start : start + size]
+            params = []
+            for obj in chunk:
+                params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
+            cursor.execute(
+                f"INSERT INTO {_table(model)} ({columns}) VALUES "  # noqa: S608 - our names
+                + ", ".join([per_row] * len(chunk))
+                + f" RETURNING {returning}",
+                params,
+            )
+            for row in cursor.fetchall():
+                obj = by_key[tuple(row[1:])]
+                obj.pk = row[0]
+                obj._state.adding = False
+                obj._state.db = connection.alias
 
 
 def add_hourly_counts(counts: dict[tuple[int, datetime], int]) -> None:

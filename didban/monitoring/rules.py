@@ -24,6 +24,7 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -520,8 +521,36 @@ Matcher = Callable[[Document], bool]
 _COST = {Term: 0, Phrase: 1, Not: 2, Or: 2, And: 2, Near: 3}
 
 
+def _needed(node: Node) -> frozenset[str]:
+    """Words that every text matching the node contains (prefix words not counted)."""
+    if isinstance(node, Term):
+        return frozenset() if node.prefix else frozenset({node.word})
+    if isinstance(node, Phrase):
+        return frozenset(node.words)
+    if isinstance(node, Near):
+        return _needed(node.left) | _needed(node.right)
+    if isinstance(node, And):
+        return frozenset().union(*(_needed(p) for p in node.parts))
+    if isinstance(node, Or):
+        return frozenset.intersection(*(_needed(p) for p in node.parts))
+    return frozenset()
+
+
+@lru_cache(maxsize=4096)
 def compile_rule(node: Node) -> Matcher:
-    """The rule as nested closures: the same answer as ``matches`` without walking the tree."""
+    """The rule as nested closures: the same answer as ``matches`` without walking the tree.
+
+    The words the rule needs are checked first as one subset test; inside AND and OR, plain
+    words are tested together as sets too.
+    """
+    body = _compile(node)
+    needed = _needed(node)
+    if not needed:
+        return body
+    return lambda doc: needed <= doc.vocab and body(doc)
+
+
+def _compile(node: Node) -> Matcher:
     if isinstance(node, Term):
         word = node.word
         if node.prefix:
@@ -534,10 +563,14 @@ def compile_rule(node: Node) -> Matcher:
         inner = compile_rule(node.part)
         return lambda doc: not inner(doc)
     if isinstance(node, And | Or):
-        parts = tuple(compile_rule(p) for p in sorted(node.parts, key=lambda p: _COST[type(p)]))
+        plain = frozenset(p.word for p in node.parts if isinstance(p, Term) and not p.prefix)
+        rest = [p for p in node.parts if not (isinstance(p, Term) and not p.prefix)]
+        parts = tuple(compile_rule(p) for p in sorted(rest, key=lambda p: _COST[type(p)]))
         if isinstance(node, And):
 
             def all_of(doc: Document) -> bool:
+                if not plain <= doc.vocab:
+                    return False
                 for part in parts:  # noqa: SIM110 - no generator per call
                     if not part(doc):
                         return False
@@ -546,6 +579,8 @@ def compile_rule(node: Node) -> Matcher:
             return all_of
 
         def any_of(doc: Document) -> bool:
+            if not plain.isdisjoint(doc.vocab):
+                return True
             for part in parts:  # noqa: SIM110 - no generator per call
                 if part(doc):
                     return True
