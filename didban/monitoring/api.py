@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -48,6 +49,47 @@ class SourceListApi(APIView):
         paginator = Pagination()
         page = paginator.paginate_queryset(sources, request, view=self)
         return paginator.get_paginated_response(SourceOutput(page, many=True).data)
+
+
+class SourceUpdateApi(APIView):
+    """Change a source: only the fields sent change (PATCH), through ``do_update_source``."""
+
+    class Input(serializers.Serializer):
+        outlet = serializers.IntegerField(required=False, min_value=1)
+        name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        kind = serializers.ChoiceField(choices=Source.Kind.choices, required=False)
+        url = serializers.CharField(required=False, max_length=1000)
+        place = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        poll_minutes = serializers.IntegerField(required=False)
+        silent_hours = serializers.IntegerField(required=False)
+        fetch_full_text = serializers.BooleanField(required=False)
+        is_active = serializers.BooleanField(required=False)
+
+    @extend_schema(request=Input, responses=SourceOutput, operation_id="monitoring_sources_update")
+    def patch(self, request, source_id: int):
+        from didban.places.models import Place
+
+        source = queries.access_source(request.user, source_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = data.validated_data
+        values = {
+            "outlet": source.outlet, "name": source.name, "kind": source.kind,
+            "url": source.url, "place": source.place, "poll_minutes": source.poll_minutes,
+            "silent_hours": source.silent_hours, "fetch_full_text": source.fetch_full_text,
+            "is_active": source.is_active,
+        }  # fmt: skip
+        values.update({k: v for k, v in given.items() if k not in ("outlet", "place")})
+        if "outlet" in given:
+            values["outlet"] = Outlet.objects.filter(pk=given["outlet"], org=source.org).first()
+            if values["outlet"] is None:
+                raise ValidationError({"outlet": _("Choose an outlet of this organisation.")})
+        if "place" in given:
+            values["place"] = given["place"] and Place.objects.filter(pk=given["place"]).first()
+            if given["place"] and values["place"] is None:
+                raise ValidationError({"place": _("Unknown place.")})
+        source = actions.do_update_source(actor=request.user, source=source, **values)
+        return Response(SourceOutput(source).data)
 
 
 class ArticleOutput(serializers.ModelSerializer):

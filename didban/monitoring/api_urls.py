@@ -6,6 +6,11 @@ from didban.monitoring import api
 
 urlpatterns = [
     path("monitoring/sources/", api.SourceListApi.as_view(), name="monitoring_sources"),
+    path(
+        "monitoring/sources/<int:source_id>/",
+        api.SourceUpdateApi.as_view(),
+        name="monitoring_source_update",
+    ),
     path("monitoring/articles/", api.ArticleSearchApi.as_view(), name="monitoring_articles"),
     path(
         "monitoring/topics/validate/",

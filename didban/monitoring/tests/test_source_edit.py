@@ -35,7 +35,11 @@ def test_every_field_changes_through_one_audited_action(world, personas, make_so
             poll_minutes=30, silent_hours=6, is_active=False)  # fmt: skip
     source.refresh_from_db()
     assert (source.outlet, source.name, source.kind, source.url, source.place) == (
-        other, "ایسنا استان", "channel_preview", "https://t.me/s/isna_alborz", world.karaj.place
+        other,
+        "ایسنا استان",
+        "channel_preview",
+        "https://t.me/s/isna_alborz",
+        world.karaj.place,
     )
     assert (source.poll_minutes, source.silent_hours, source.is_active) == (30, 6, False)
     assert source.etag == ""  # a new address forgets the old validators
@@ -105,7 +109,10 @@ def test_the_edit_page_saves_and_shows_errors(client_for, world, personas, make_
     assert analyst.post(url, form).status_code == 302
     source.refresh_from_db()
     assert (source.name, source.url, source.poll_minutes, source.silent_hours) == (
-        "ایرنا البرز", "https://www.irna.ir/fa/rss", 20, 12
+        "ایرنا البرز",
+        "https://www.irna.ir/fa/rss",
+        20,
+        12,
     )
     # Pause and resume stay one click, audited.
     analyst.post(reverse("monitoring:source_toggle", args=[source.pk]))
@@ -123,3 +130,37 @@ def test_the_outsider_gets_404_and_the_viewer_403_on_the_edit_page(
     assert outsider.get(url).status_code == 404
     assert outsider.post(url, {"name": "x"}).status_code == 404
     assert client_for(personas.county_viewer).get(url).status_code == 403
+
+
+def test_the_api_changes_only_the_fields_sent_through_the_same_action(
+    client_for, world, personas, make_source
+):
+    source = make_source("https://www.irna.ir/rss")
+    url = f"/api/v1/monitoring/sources/{source.pk}/"
+    analyst = client_for(personas.county_analyst)
+    response = analyst.patch(url, {"silent_hours": 6, "place": world.karaj.place.pk},
+                             content_type="application/json")  # fmt: skip
+    assert response.status_code == 200, response.content
+    assert response.json()["silent_hours"] == 6
+    source.refresh_from_db()
+    assert (source.silent_hours, source.place, source.url) == (
+        6, world.karaj.place, "https://www.irna.ir/rss"
+    )  # fmt: skip
+    assert AuditEntry.objects.filter(verb="monitoring.source.update").count() == 1
+    bad = analyst.patch(url, {"url": "https://t.me/s/irna"}, content_type="application/json")
+    assert bad.status_code == 400
+    assert "پیش‌نمایش عمومی کانال" in bad.json()["error"]["fields"]["url"][0]
+    assert (
+        client_for(personas.outsider)
+        .patch(url, {"silent_hours": 1}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    assert (
+        client_for(personas.county_viewer)
+        .patch(url, {"silent_hours": 1}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    source.refresh_from_db()
+    assert source.silent_hours == 6
