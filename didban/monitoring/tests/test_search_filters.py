@@ -262,3 +262,30 @@ def test_the_count_stops_at_the_cap(client_for, personas, corpus, monkeypatch):
     response = client_for(personas.county_analyst).get(reverse(URL), {"q": "انتخابات"})
     assert response.context["capped"]
     assert "بیش از" in response.content.decode() or "More than" in response.content.decode()
+
+
+@pytest.mark.parametrize("cut", [1, 2, 3, 10])
+def test_newest_first_looking_among_recent_ids_first_gives_the_same_page(
+    personas, corpus, monkeypatch, cut
+):
+    """The first pages are looked for among the newest ids first; the answer is kept only
+    when no older id was published later, so the page is the same as the full sort's."""
+    from didban.monitoring.search import find_articles
+
+    Article.objects.filter(pk=corpus["articles"]["5"].pk).update(published_at=timezone.now())
+    analyst = personas.county_analyst
+    data = {"q": "انتخابات", "order": "newest"}
+    full = [a.pk for a in find_articles(analyst, data).articles[:cut]]
+    calls = []
+    original = search_module.Results._recent_ids
+
+    def spy(self, index):
+        calls.append(result := original(self, index))
+        return result
+
+    monkeypatch.setattr(search_module.Results, "_recent_ids", spy)
+    monkeypatch.setattr(search_module, "RECENT_IDS", 2)
+    recent = [a.pk for a in find_articles(analyst, data).articles[:cut]]
+    assert recent == full and calls
+    if cut == 1:  # «5» is the newest and among the last two ids: answered from them
+        assert calls[-1] == [corpus["articles"]["5"].pk]
