@@ -11,7 +11,7 @@
   photo, and with a ~300 KB phone-like JPEG. Submissions/second and p50/p99 latency, against the
   same server answering an authenticated `GET /api/v1/me/` to the same 50 clients; after each case
   the database must hold exactly one row per 2xx answer (no lost, no doubled rows).
-  `DIDBAN_BENCH_FIELD_SECONDS` (25) sets the time per case, `DIDBAN_BENCH_WEB_WORKERS` (2) the
+  `DIDBAN_BENCH_FIELD_SECONDS` (25) sets the time per case, `DIDBAN_BENCH_WEB_WORKERS` (1) the
   server's worker processes. On PostgreSQL when DATABASE_URL says so.
 """
 
@@ -301,7 +301,7 @@ def _served_checkins(report, window) -> None:
 
     vendor = connection.vendor
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    workers = int(os.environ.get("DIDBAN_BENCH_WEB_WORKERS", "2"))
+    workers = int(os.environ.get("DIDBAN_BENCH_WEB_WORKERS", "1"))
     keys = _agents(CLIENTS)
     photo = _phone_photo()
     when = datetime(2024, 1, 25, 10, 0, tzinfo=TEHRAN).isoformat()

@@ -45,7 +45,7 @@ def probe(tmp_path, **env) -> dict:
 
 def test_sqlite_connections_use_wal_and_wait_for_the_writer(tmp_path):
     found = probe(tmp_path)
-    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["engine"] == "didban.core.sqlite"
     assert found["journal_mode"] == "wal"
     assert found["busy_timeout"] == 60_000
     assert found["foreign_keys"] == 1
