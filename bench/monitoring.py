@@ -10,15 +10,13 @@ Figures (each beside a baseline measured in the same run):
    transaction per article.
 3. pickup precision and recall on a generated corpus with known truth.
 4. extraction pages/s for ~20 KB governorate pages (trafilatura + Jalali date).
-5. search latency p50/p95 over 100,000 articles: FTS5 newest-first and ranked, versus LIKE.
+Search latency at 1,000,000 articles (SQLite and PostgreSQL) is bench/search.py.
 """
 
 from __future__ import annotations
 
 import random
 import re
-import sqlite3
-import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -198,60 +196,6 @@ def _extraction():
     return len(pages) / (time.perf_counter() - start), len(page.encode()) // 1024
 
 
-def _search():
-    from didban.monitoring import corpus
-    from didban.monitoring.rules import parse_rule, to_fts5
-    from didban.monitoring.search import SQLITE_CREATE
-
-    rng = random.Random(9)
-    vocab = list({w for s in corpus.TOPICS + corpus.PLACES + corpus.PEOPLE + corpus.ROLES
-                  + corpus.VERBS for w in s.split()})  # fmt: skip
-    vocab += [f"واژه{n}" for n in range(3000)]  # a long tail of rarer words
-    db = sqlite3.connect(":memory:")
-    db.execute("CREATE TABLE monitoring_article (id INTEGER PRIMARY KEY, title_norm TEXT, "
-               "text_norm TEXT, published_at TEXT)")  # fmt: skip
-    db.execute("CREATE INDEX art_pub ON monitoring_article(published_at)")
-    for sql in SQLITE_CREATE:
-        db.execute(sql)
-    weights = [1 / (i + 1) for i in range(len(vocab))]
-    rows = []
-    for n in range(N_SEARCH):
-        words = rng.choices(vocab, weights=weights, k=60)
-        rows.append(
-            (
-                n + 1,
-                " ".join(words[:8]),
-                " ".join(words[8:]),
-                f"2024-02-{1 + n % 28:02d}T{n % 24:02d}",
-            )
-        )
-    db.executemany("INSERT INTO monitoring_article VALUES (?, ?, ?, ?)", rows)
-    db.commit()
-    queries = ["کرج", "مشارکت AND انتخابات", '"ستاد انتخابات"', "واژه1500", "واژه200 OR واژه300"]
-    fts_new, fts_rank, like = [], [], []
-    for q in queries * 8:
-        match = to_fts5(parse_rule(q))
-        t = time.perf_counter()
-        db.execute("SELECT a.id FROM monitoring_article_fts f JOIN monitoring_article a ON a.id = f.rowid "
-                   "WHERE monitoring_article_fts MATCH ? ORDER BY a.published_at DESC LIMIT 20", (match,)).fetchall()  # fmt: skip
-        fts_new.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        db.execute("SELECT rowid FROM monitoring_article_fts WHERE monitoring_article_fts MATCH ? "
-                   "ORDER BY bm25(monitoring_article_fts) LIMIT 20", (match,)).fetchall()  # fmt: skip
-        fts_rank.append(time.perf_counter() - t)
-        word = q.split()[0].strip('"')
-        t = time.perf_counter()
-        db.execute("SELECT id FROM monitoring_article WHERE text_norm LIKE ? ORDER BY published_at DESC "
-                   "LIMIT 20", (f"%{word}%",)).fetchall()  # fmt: skip
-        like.append(time.perf_counter() - t)
-
-    def pct(values, p):
-        return statistics.quantiles(values, n=100)[p - 1] * 1000
-
-    return {"new": (pct(fts_new, 50), pct(fts_new, 95)), "rank": (pct(fts_rank, 50), pct(fts_rank, 95)),
-            "like": (pct(like, 50), pct(like, 95))}  # fmt: skip
-
-
 def run(report):
     articles, originals = _corpus(N_CORE)
     rules = _rules(RULES)
@@ -272,10 +216,3 @@ def run(report):
     pages, size = _extraction()
     report(f"monitoring extraction ({size} KB pages)", round(pages, 1), "pages/s", baseline=150,
            baseline_label="target")  # fmt: skip
-    latency = _search()
-    report("monitoring search p50 newest-first (100k, FTS5)", round(latency["new"][0], 2), "ms",
-           baseline=round(latency["like"][0], 2), baseline_label="LIKE scan, newest first")  # fmt: skip
-    report("monitoring search p95 newest-first (100k, FTS5)", round(latency["new"][1], 2), "ms",
-           baseline=round(latency["like"][1], 2), baseline_label="LIKE scan, newest first")  # fmt: skip
-    report("monitoring search p95 ranked top-20 (100k, FTS5)", round(latency["rank"][1], 2), "ms",
-           baseline=round(latency["like"][1], 2), baseline_label="LIKE scan, newest first")  # fmt: skip
