@@ -135,6 +135,7 @@ def search(
     *,
     order: str = "relevance",
     since: datetime | None = None,
+    common: bool | None = None,
 ) -> tuple[QuerySet, Node]:
     """Filter an (already scoped) article queryset by a query in the rule language.
 
@@ -154,10 +155,13 @@ def search(
             select_params=[tsq],
         )
         if order == "newest":
-            if since is None:
+            if common is None:
+                common = matches_many(node)
+            if since is None and not common:
                 # Not a very common query: keep the planner from walking the date index
                 # backwards and testing every row (it estimates matches badly); the GIN
-                # bitmap finds the matches, a sort orders them.
+                # bitmap finds the matches, a sort orders them. A very common one walks the
+                # date index: a few dozen rows hold the first page.
                 published = RawSQL("monitoring_article.published_at + interval '0 seconds'", [])
                 return articles.order_by(published.desc(), "-id"), node
             return articles.order_by("-published_at", "-id"), node
@@ -369,12 +373,13 @@ def find_articles(user, data: dict) -> Found:
     since = None
     order = data.get("order") or "relevance"
     dated = data.get("since") or data.get("until") or data.get("all_dates")
-    if order != "newest" and not dated and matches_many(node):
+    common = matches_many(node)
+    if order != "newest" and not dated and common:
         # Counted back from the newest article (the date index's last entry): the same as
         # "the last days" while sources are fed, and still the archive's end when they are not.
         newest = articles.model._default_manager.aggregate(newest=Max("published_at"))["newest"]
         since = (newest or timezone.now()) - timedelta(days=RECENT_DAYS)
-    articles, node = search(articles, node, order=order, since=since)
+    articles, node = search(articles, node, order=order, since=since, common=common)
     recent_first = None
     if order == "newest":
         recent_first = _recent_first_sqlite if connection.vendor == "sqlite" else _recent_first
