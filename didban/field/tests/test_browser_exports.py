@@ -2,6 +2,8 @@
 (the worker runs it, here through the immediate backend), and the downloaded file is a
 right-to-left sheet with Persian headers and the filtered rows."""
 
+import io
+
 import pytest
 from openpyxl import load_workbook
 
@@ -34,7 +36,8 @@ def test_export_sites_from_the_list_and_download(
         job.get_by_test_id("export-download").click()
     download = info.value
     assert download.suggested_filename.endswith(".xlsx")
-    sheet = load_workbook(download.path()).active
+    with open(download.path(), "rb") as handle:  # no extension: openpyxl wants a file object
+        sheet = load_workbook(io.BytesIO(handle.read())).active
     assert sheet.sheet_view.rightToLeft is True
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][2] == "نام"
