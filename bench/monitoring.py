@@ -169,6 +169,9 @@ def _ours_database(rules: list[str]) -> dict:
         done += count
         new += report.new  # an identical republication within one source is a duplicate
         batches += 1
+        if batches % 40 == 0:  # does the rate hold as the tables grow?
+            print(f"   {done:,} articles: {done / spent:.0f}/s so far ({done / cpu:.0f} per "
+                  f"CPU-second), load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
     return {
         "articles": done,
         "new": new,
