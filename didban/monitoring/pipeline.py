@@ -15,6 +15,7 @@ from itertools import chain
 
 import numpy as np
 from django.db import connection
+from django.db.models import NOT_PROVIDED
 from django.utils import timezone
 
 from didban.lib.persian import tokens
@@ -513,15 +514,18 @@ def insert_rows(objs: list, *, key: tuple[str, ...]) -> None:
     What ``bulk_create`` does, without its per-row compiler work: columns and values come from
     the model's fields (defaults and ``auto_now_add`` as the ORM applies them), and the ids
     are matched back by ``key``, a unique set of columns, so no row order is assumed. Other
-    databases than SQLite and PostgreSQL use ``bulk_create``.
+    databases than SQLite and PostgreSQL, and models with a database default, use
+    ``bulk_create``.
     """
     if not objs:
         return
     model = type(objs[0])
-    if connection.vendor not in ("sqlite", "postgresql"):
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if connection.vendor not in ("sqlite", "postgresql") or any(
+        f.db_default is not NOT_PROVIDED for f in fields
+    ):  # a database default is an expression only the ORM's insert knows how to write
         model.objects.bulk_create(objs)
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     returning = ", ".join(quote(c) for c in ("id", *key))
