@@ -63,20 +63,26 @@ QUIET = ["زلزله", "سیل", "حریق", "اعتصاب", "تجمع", "کنس
 
 
 class _Stream:
-    """A reproducible stream of articles: two thirds original, one third republications of
-    an earlier original by another outlet (trimmed, reordered, intro/outro, Arabic letters).
-    Each original is republished about three times, so stories have a few articles."""
+    """A reproducible stream of articles: two thirds original, one third republications by
+    other outlets (trimmed, reordered, intro/outro, Arabic letters). Each source text is
+    republished three times in a row, so stories have three or four articles; every fiftieth
+    republication is of one of our ``ITEMS`` published items (a pickup)."""
 
     def __init__(self, n: int, seed: int = 5):
         from didban.monitoring import corpus
 
         self.corpus = corpus
         self.rng = random.Random(seed)
-        self.originals = [corpus.article(self.rng) for _ in range(max(ITEMS, min(n // 10, 20000)))]
+        size = ITEMS + max(10, min(n // 10, 20000))
+        self.originals = [corpus.article(self.rng) for _ in range(size)]
 
     def article(self, i: int) -> tuple[str, str]:
         if i % 3 == 0:
-            title, text = self.originals[(i // 3) % len(self.originals)]
+            k = i // 3
+            if k % 50 == 0:  # one of our published items
+                title, text = self.originals[(k // 50) % ITEMS]
+            else:
+                title, text = self.originals[ITEMS + (k // 3) % (len(self.originals) - ITEMS)]
             return self.corpus.derive(self.rng, title, text, outlet=f"رسانه {i % OUTLETS}")[:2]
         return self.corpus.article(self.rng)
 
