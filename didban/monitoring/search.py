@@ -148,6 +148,7 @@ def search(
     order: str = "relevance",
     since: datetime | None = None,
     common: bool | None = None,
+    dense: bool | None = None,
 ) -> tuple[QuerySet, Node]:
     """Filter an (already scoped) article queryset by a query in the rule language.
 
@@ -179,7 +180,7 @@ def search(
             return articles.order_by("-published_at", "-id"), node
         return articles.order_by("-rank", "-published_at"), node
     if connection.vendor == "sqlite":
-        if order == "newest" and _dense_recently(node):
+        if order == "newest" and (_dense_recently(node) if dense is None else dense):
             articles = articles.extra(
                 where=[
                     "EXISTS (SELECT 1 FROM monitoring_article_fts f WHERE f.rowid = "
@@ -418,10 +419,15 @@ def find_articles(user, data: dict) -> Found:
         # "the last days" while sources are fed, and still the archive's end when they are not.
         newest = articles.model._default_manager.aggregate(newest=Max("published_at"))["newest"]
         since = (newest or timezone.now()) - timedelta(days=RECENT_DAYS)
-    articles, node = search(articles, node, order=order, since=since, common=common)
-    recent_first = None
-    if order == "newest" and not common:  # a common query's newest page is found at once
-        recent_first = _recent_first_sqlite if connection.vendor == "sqlite" else _recent_first
+    # Newest first: a query whose first page is found at once (SQLite: dense among recent ids,
+    # walked; PostgreSQL: very common, walked) skips the recent-ids step; others take it.
+    dense, recent_first = None, None
+    if order == "newest" and connection.vendor == "sqlite":
+        dense = _dense_recently(node)
+        recent_first = None if dense else _recent_first_sqlite
+    elif order == "newest" and not common:
+        recent_first = _recent_first
+    articles, node = search(articles, node, order=order, since=since, common=common, dense=dense)
     return Found(Results(articles, recent_first=recent_first), node, recent_since=since)
 
 
