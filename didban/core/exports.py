@@ -31,7 +31,6 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from didban.core.models import ExportJob
 
@@ -479,13 +478,3 @@ def purge_expired(now: datetime | None = None) -> int:
 
 def expiry(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) + timedelta(days=settings.EXPORT_KEEP_DAYS)
-
-
-FORMAT_HELP = gettext_lazy(
-    "XLSX and CSV hold every row; GeoJSON holds the rows that have coordinates."
-)
-
-
-def as_date(value: str) -> date | None:
-    """A day from filters stored as ISO text."""
-    return date.fromisoformat(value) if value else None
