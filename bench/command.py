@@ -416,7 +416,7 @@ def raw_levels(org, group: str | None = None, now=None) -> dict:
     return dict(result)
 
 
-def raw_by_child(org, start, end):
+def raw_by_child(org, start, end, at=None):
     from didban.accounts.models import Organization
     from didban.command.queries import children_of
 
@@ -428,7 +428,7 @@ def raw_by_child(org, start, end):
         owner[pk] = next((k.pk for k in kids if path.startswith(k.path)), None)
     sums = {k.pk: defaultdict(int) for k in kids}
     rows = [*raw_counts(org, start, end, group="org_id").items(),
-            *raw_levels(org, group="org_id").items()]  # fmt: skip
+            *raw_levels(org, group="org_id", now=at).items()]  # fmt: skip
     for (org_id, metric), n in rows:
         if owner.get(org_id) is not None:
             sums[owner[org_id]][metric] += n
@@ -455,15 +455,19 @@ def raw_series(org, start, end, resolution=60):
 
 
 class RawReads:
-    """Within `with RawReads():` the command room reads every figure from the raw tables."""
+    """Within `with RawReads(at):` the command room reads every figure from the raw tables;
+    levels (open violations, overdue ones) as of `at`, the moment the rollup sampled them."""
+
+    def __init__(self, at):
+        self.at = at
 
     def __enter__(self):
         from didban.command import queries
 
         self.saved = {n: getattr(queries, n) for n in ("totals", "gauges", "by_child", "series")}
         queries.totals = lambda org, start, end, resolution=60: raw_counts(org, start, end)
-        queries.gauges = lambda org, before=None: raw_levels(org, now=before)
-        queries.by_child = raw_by_child
+        queries.gauges = lambda org, before=None: raw_levels(org, now=before or self.at)
+        queries.by_child = lambda org, start, end: raw_by_child(org, start, end, at=self.at)
         queries.series = raw_series
         return self
 
@@ -553,7 +557,10 @@ def run(report) -> None:
     t0 = time.perf_counter()
     try:
         meta, how = dataset(now)
-        sample_gauges(now)  # this hour's levels, as the worker's last run leaves them
+        sampled = timezone.now()
+        sample_gauges(sampled)  # this hour's levels, as the worker's last run leaves them
+        # and those the worker sampled just before midnight (the daily report's end levels)
+        sample_gauges(queries.day_start(now) - timedelta(minutes=1))
         print(f"  dataset {how} in {time.perf_counter() - t0:.0f} s "
               f"(raw rows {meta['raw_seconds']} s, rollups {meta['rollup_seconds']} s when made); "
               f"{COUNTIES} counties, {ITEMS:,} items, {2 * ITEMS:,} deliveries, "
@@ -571,7 +578,7 @@ def run(report) -> None:
         keys = ("production_day", "production_week")
         for org in (national, province):
             rolled = views.screen_data(request, org)
-            with RawReads():
+            with RawReads(sampled):
                 raw = views.screen_data(request, org)
             pairs = [(rolled[k], raw[k]) for k in keys]
             pairs += [({k: c["value"] for k, c in rolled["levels"].items()},
@@ -597,7 +604,7 @@ def run(report) -> None:
 
         for label, org in (("national", national), ("one province", province)):
             rolled = measure(screen, org)
-            with RawReads():
+            with RawReads(sampled):
                 raw = measure(screen, org)
             r50, r95 = _p(rolled)
             b50, b95 = _p(raw)
@@ -616,7 +623,7 @@ def run(report) -> None:
             return time.perf_counter() - t
 
         rolled = measure(daily, rounds=3)
-        with RawReads():
+        with RawReads(sampled):
             raw = measure(daily, rounds=3)
         r50, r95 = _p(rolled)
         b50, b95 = _p(raw)
