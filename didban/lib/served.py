@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -87,7 +88,9 @@ def serve_this_database(data_dir: Path, *, workers: int = 1) -> Server:
     }
     if connection.vendor == "postgresql":
         db = connection.settings_dict
-        auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+        auth = quote(db["USER"] or "", safe="") + (
+            f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+        )
         env["DATABASE_URL"] = (
             f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         )
