@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+import threading
+
+import pytest
 
 PROBE = """
 import json, django
@@ -69,3 +73,62 @@ def test_postgresql_uses_a_bounded_pool_not_persistent_connections(tmp_path):
         tmp_path, DATABASE_URL="postgres://didban@db.example/didban", DIDBAN_DB_POOL_MAX="0"
     )
     assert "pool" not in unpooled["options"] and unpooled["conn_max_age"] == 0
+
+
+@pytest.mark.django_db
+def test_sqlite_writers_lock_is_given_back_after_commit_rollback_and_close(tmp_path):
+    """The process-wide turn to write (didban.core.sqlite) ends with the transaction, however it
+    ends; a second thread then begins at once."""
+    from django.db.utils import ConnectionHandler
+
+    from didban.core.sqlite import base
+
+    handler = ConnectionHandler(
+        {"default": {"ENGINE": "didban.core.sqlite", "NAME": str(tmp_path / "w.sqlite3"),
+               "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 2}}}
+    )  # fmt: skip
+    conn = handler["default"]
+    conn.cursor().execute("CREATE TABLE t (x integer)")
+
+    def begin():
+        conn.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+        conn.cursor().execute("INSERT INTO t VALUES (1)")
+
+    begin()
+    assert base._writers.locked()
+    conn.commit()
+    conn.set_autocommit(True)
+    assert not base._writers.locked()
+
+    begin()
+    conn.rollback()
+    conn.set_autocommit(True)
+    assert not base._writers.locked()
+
+    begin()
+    conn.close()
+    assert not base._writers.locked()
+
+    # While one thread writes, another waits for its turn instead of failing.
+    begin()
+    order = []
+
+    def other():
+        mine = handler["default"]  # this thread's own connection
+        mine.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+        order.append("other began")
+        mine.commit()
+        mine.set_autocommit(True)
+        mine.close()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join(0.3)
+    order.append("first commits")
+    conn.commit()
+    conn.set_autocommit(True)
+    thread.join(5)
+    conn.close()
+    assert order == ["first commits", "other began"]
+    with sqlite3.connect(tmp_path / "w.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM t").fetchone() == (2,)
