@@ -167,6 +167,10 @@ else:
             # Django's SQLite backend whose writers queue fairly within a process.
             "ENGINE": "didban.core.sqlite",
             "NAME": DATA_DIR / "didban.sqlite3",
+            # Tests use an in-memory database (one per test process). Said explicitly because
+            # pytest-django only knows Django's own engine name as SQLite and would otherwise
+            # derive a file name from NAME for each xdist worker.
+            "TEST": {"NAME": ":memory:"},
             "OPTIONS": {
                 # IMMEDIATE: a writer takes the lock at BEGIN, so concurrent writers wait
                 # (busy_timeout) instead of failing on a lock upgrade.
