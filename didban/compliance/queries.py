@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from didban.compliance.models import Candidate, Election, Rule, RuleCategory, Violation
 from didban.core.access import has_perm, scope_q
-from didban.lib.jalali import parse_jalali_date
+from didban.lib.jalali import day_start, parse_day
 from didban.lib.persian import normalize, to_ascii_digits, tokens
 
 # Token overlap (Jaccard) from which two reports with the same key are likely duplicates.
@@ -110,9 +110,9 @@ def list_violations(
     if f.org is not None:
         rows = rows.filter(org__path__startswith=f.org.path)
     if f.since:
-        rows = rows.filter(created_at__gte=_day_start(f.since))
+        rows = rows.filter(created_at__gte=day_start(f.since))
     if f.until:
-        rows = rows.filter(created_at__lt=_day_start(f.until + timedelta(days=1)))
+        rows = rows.filter(created_at__lt=day_start(f.until + timedelta(days=1)))
     if f.search:
         text = f.search.strip()
         digits = to_ascii_digits(text)
@@ -122,25 +122,6 @@ def list_violations(
         else:
             rows = rows.filter(description_norm__contains=normalize(text))
     return rows
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, timezone.get_default_timezone())
-
-
-def _day(text: str) -> date | None:
-    """A day typed on the desk: Jalali («۱۴۰۲/۱۲/۰۱») or ISO; None when empty or not a date."""
-    text = (text or "").strip()[:40]
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(to_ascii_digits(text))
-    except ValueError:
-        pass
-    try:
-        return parse_jalali_date(text)
-    except ValueError:
-        return None
 
 
 def violation_filter_from(params) -> ViolationFilter:
@@ -166,8 +147,8 @@ def violation_filter_from(params) -> ViolationFilter:
         duplicates=params.get("duplicates") in ("1", True),
         mine=params.get("mine") in ("1", True),
         search=str(params.get("q", "") or "")[:100],
-        since=_day(params.get("from", "")),
-        until=_day(params.get("to", "")),
+        since=parse_day(params.get("from", "")),
+        until=parse_day(params.get("to", "")),
     )
 
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 
-from didban.lib.persian import normalize, to_persian_digits
+from didban.lib.persian import normalize, to_ascii_digits, to_persian_digits
 
 __all__ = [
     "EN_MONTH_NAMES",
@@ -327,6 +327,27 @@ def parse_jalali_date(text: str) -> date:
     """Parse a Jalali calendar day (any time part is ignored); return the Gregorian date."""
     day, _clock = _parse(text)
     return day.togregorian()
+
+
+def parse_day(text: str | None) -> date | None:
+    """A day as people type it in a list filter: Jalali («۱۴۰۲/۱۲/۰۱») or ISO («2024-02-20»),
+    in Persian or Latin digits; None when empty or not a day (a filter ignores it)."""
+    text = (text or "").strip()[:40]
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(to_ascii_digits(text))
+    except ValueError:
+        pass
+    try:
+        return parse_jalali_date(text)
+    except ValueError:
+        return None
+
+
+def day_start(day: date, *, tz: TzArg = TEHRAN) -> datetime:
+    """The moment a calendar day begins in `tz` (Tehran midnight by default), aware."""
+    return datetime.combine(day, time.min, tzinfo=_zone(tz))
 
 
 # --- calendars ----------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from didban.accounts.forms import apply_errors
 from didban.core.access import has_any, has_perm, scoped_orgs
 from didban.core.templatetags.didban import digits
+from didban.lib.jalali import day_start, parse_day
 from didban.monitoring import actions, export, queries
 from didban.monitoring.forms import (
     AlertRuleForm,
@@ -476,13 +477,13 @@ def pickup_list(request: HttpRequest) -> HttpResponse:
         if org_id.isdigit()
         else None
     )
-    since, until = _pickup_day(request.GET.get("since")), _pickup_day(request.GET.get("until"))
+    since, until = parse_day(request.GET.get("since")), parse_day(request.GET.get("until"))
     if org is not None:
         pickups = pickups.filter(org__path__startswith=org.path)
     if since:
-        pickups = pickups.filter(created_at__gte=_local_midnight(since))
+        pickups = pickups.filter(created_at__gte=day_start(since))
     if until:
-        pickups = pickups.filter(created_at__lt=_local_midnight(until + timedelta(days=1)))
+        pickups = pickups.filter(created_at__lt=day_start(until + timedelta(days=1)))
     page = Paginator(pickups, 30).get_page(request.GET.get("page"))
     items = _item_titles([p.item_id for p in page])
     rows = [{"pickup": p, "item": items.get(p.item_id)} for p in page]
@@ -491,30 +492,6 @@ def pickup_list(request: HttpRequest) -> HttpResponse:
     context = {"page": page, "rows": rows, "org_filter": org, "since": since, "until": until,
                "query": query.urlencode()}  # fmt: skip
     return render(request, "monitoring/pickup_list.html", context)
-
-
-def _pickup_day(text):
-    from datetime import date
-
-    from didban.lib.jalali import parse_jalali_date
-
-    if not text:
-        return None
-    try:
-        return parse_jalali_date(text)
-    except ValueError:
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            return None
-
-
-def _local_midnight(day):
-    from datetime import datetime, time
-
-    from django.utils import timezone
-
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _item_titles(ids: list[int]) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import jdatetime
 from django.contrib import messages
@@ -21,7 +21,7 @@ from didban.accounts.forms import apply_errors
 from didban.accounts.models import User
 from didban.core.access import has_any, has_perm, scoped_orgs
 from didban.core.roles import roles_with
-from didban.lib.jalali import jalali_month_range, jalali_week_start, parse_jalali_date, to_jalali
+from didban.lib.jalali import jalali_month_range, jalali_week_start, parse_day, to_jalali
 from didban.newsroom import actions, forms, queries
 from didban.newsroom.models import Item
 from didban.newsroom.text import word_diff
@@ -70,18 +70,6 @@ def _item_form_kwargs(user, org):
     }
 
 
-def _parse_day(text: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return parse_jalali_date(text)
-    except ValueError:
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            return None
-
-
 # --- items ---------------------------------------------------------------------------------
 
 
@@ -89,7 +77,7 @@ def _parse_day(text: str) -> date | None:
 def item_list(request: HttpRequest) -> HttpResponse:
     _require_any(request, "newsroom.view")
     g = request.GET
-    since, until = _parse_day(g.get("since", "")), _parse_day(g.get("until", ""))
+    since, until = parse_day(g.get("since", "")), parse_day(g.get("until", ""))
     bad_dates = (g.get("since") and since is None) or (g.get("until") and until is None)
 
     def int_or_none(name):
@@ -467,7 +455,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     if view not in ("month", "week", "day", "lanes"):
         view = "month"
     today = timezone.localdate()
-    anchor = _parse_day(request.GET.get("d", "")) or today
+    anchor = parse_day(request.GET.get("d", "")) or today
     j = to_jalali(anchor)
     if view == "month":
         start, end = jalali_month_range(j.year, j.month)

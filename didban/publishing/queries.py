@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from didban.core.access import _membership_paths, scope_q
+from didban.lib.jalali import day_start
 from didban.publishing.models import Channel, Delivery, SandboxPost
 
 
@@ -62,15 +62,10 @@ def list_deliveries(
         deliveries = deliveries.filter(org__path__startswith=org.path)
     moment = "sent_at" if status == Delivery.Status.SENT else "updated_at"
     if since:
-        deliveries = deliveries.filter(**{f"{moment}__gte": _day_start(since)})
+        deliveries = deliveries.filter(**{f"{moment}__gte": day_start(since)})
     if until:
-        deliveries = deliveries.filter(**{f"{moment}__lt": _day_start(until + timedelta(days=1))})
+        deliveries = deliveries.filter(**{f"{moment}__lt": day_start(until + timedelta(days=1))})
     return deliveries
-
-
-def _day_start(day: date) -> datetime:
-    """Midnight of a day in the display zone (Tehran)."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def access_delivery(user, delivery_id: int, *, permission: str = "publishing.view") -> Delivery:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from didban.accounts.forms import apply_errors
 from didban.core.access import has_any, has_perm, scoped_orgs
+from didban.lib.jalali import parse_day
 from didban.publishing import actions
 from didban.publishing.forms import ChannelForm, ReconcileForm
 from didban.publishing.models import Channel, Delivery
@@ -130,7 +131,7 @@ def delivery_queue(request: HttpRequest) -> HttpResponse:
         if org_id.isdigit()
         else None
     )
-    since, until = _day(request.GET.get("since", "")), _day(request.GET.get("until", ""))
+    since, until = parse_day(request.GET.get("since", "")), parse_day(request.GET.get("until", ""))
     deliveries = list_deliveries(
         request.user, status=status, channel_id=channel_id or None, channel_kind=kind, org=org,
         since=since, until=until,
@@ -152,23 +153,6 @@ def delivery_queue(request: HttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "delivery-table":
         template += "#table"
     return render(request, template, context)
-
-
-def _day(text: str):
-    """A day typed as Jalali (۱۴۰۴/۰۸/۱۵) or ISO (2025-11-06); None if neither."""
-    from datetime import date
-
-    from didban.lib.jalali import parse_jalali_date
-
-    if not text:
-        return None
-    try:
-        return parse_jalali_date(text)
-    except ValueError:
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            return None
 
 
 def _after_action(request, delivery: Delivery) -> HttpResponse:

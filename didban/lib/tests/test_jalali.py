@@ -13,12 +13,14 @@ from hypothesis import strategies as st
 from didban.lib.jalali import (
     MONTH_NAMES,
     WEEKDAY_NAMES,
+    day_start,
     format_for_lang,
     format_gregorian,
     format_jalali,
     format_relative,
     jalali_month_range,
     jalali_week_start,
+    parse_day,
     parse_jalali,
     parse_jalali_date,
     to_jalali,
@@ -543,3 +545,26 @@ def test_format_relative_default_now() -> None:
 def test_format_relative_errors(value: object, now: datetime, lang: str, error: type) -> None:
     with pytest.raises(error):
         format_relative(value, now, lang=lang)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("۱۴۰۲/۱۲/۰۱", date(2024, 2, 20)),
+        ("1402/12/01", date(2024, 2, 20)),
+        ("2024-02-20", date(2024, 2, 20)),
+        ("۲۰۲۴-۰۲-۲۰", date(2024, 2, 20)),
+        ("", None),
+        (None, None),
+        ("فردا", None),
+        ("1402/13/01", None),
+    ],
+)
+def test_parse_day_reads_jalali_and_iso_days_and_ignores_the_rest(typed, expected):
+    assert parse_day(typed) == expected
+
+
+def test_day_start_is_tehran_midnight():
+    start = day_start(date(2024, 2, 20))
+    assert start.utcoffset() == timedelta(hours=3, minutes=30)
+    assert start.astimezone(UTC) == datetime(2024, 2, 19, 20, 30, tzinfo=UTC)
