@@ -289,3 +289,34 @@ def test_newest_first_looking_among_recent_ids_first_gives_the_same_page(
     assert recent == full and calls
     if cut == 1:  # «5» is the newest and among the last two ids: answered from them
         assert calls[-1] == [corpus["articles"]["5"].pk]
+
+
+@pytest.mark.parametrize("cut", [1, 2, 3, 10])
+def test_newest_first_looking_in_a_smaller_window_first_gives_the_same_page(
+    personas, corpus, monkeypatch, cut
+):
+    """The smallest recent window is tried first, then the larger one, then the full sort:
+    whichever answers, the page is the plain plan's."""
+    from didban.monitoring.search import find_articles
+
+    Article.objects.filter(pk=corpus["articles"]["5"].pk).update(published_at=timezone.now())
+    analyst = personas.county_analyst
+    data = {"q": "انتخابات", "order": "newest"}
+    monkeypatch.setattr(search_module, "DENSE_HITS", 10**6)  # never walked
+    full = [a.pk for a in find_articles(analyst, data).articles[:cut]]
+    calls = []
+    original = search_module.Results._recent_ids
+
+    def spy(self, index):
+        calls.append(result := original(self, index))
+        return result
+
+    monkeypatch.setattr(search_module.Results, "_recent_ids", spy)
+    monkeypatch.setattr(search_module, "SMALL_RECENT_IDS", 2)
+    monkeypatch.setattr(search_module, "RECENT_IDS", 10**6)  # no larger window to fall to
+    recent = [a.pk for a in find_articles(analyst, data).articles[:cut]]
+    assert recent == full and calls
+    if cut == 1:  # answered from the last two ids alone
+        assert calls[-1] == [corpus["articles"]["5"].pk]
+    else:  # too few matches among the last two ids: the full sort answered
+        assert calls[-1] is None
