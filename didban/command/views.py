@@ -48,15 +48,23 @@ def _org(request, permission: str = "command.view"):
     return org
 
 
-def _card(key, label, value, org, start=None, end=None):
+def _card(key, label, value, org, start=None, end=None, user=None):
+    """A figure and the link to the list behind it — only if the reader may open that list."""
     provider = metrics.provider_for(key)
     link = provider.link(key, org, start, end) if provider else None
+    if link and user is not None and not _may_follow(user, provider.permission_for(key), org):
+        link = None
     return {"key": key, "label": label, "value": value or 0, "link": link}
+
+
+def _may_follow(user, permission: str, org) -> bool:
+    return _known(permission) and has_perm(user, permission, org)
 
 
 def screen_data(request, org) -> dict:
     """Every figure of the screen, from the stored rollups."""
     now = timezone.now()
+    user = request.user
     today, week = queries.day_start(now), queries.week_start(now)
     labels = metrics.labels()
     until = floor(now, 60) + timedelta(hours=1)  # to the end of the current hour
@@ -67,7 +75,7 @@ def screen_data(request, org) -> dict:
 
     def cards(prefix, source, start):
         return [
-            _card(k, labels.get(k, k), v, org, start, now)
+            _card(k, labels.get(k, k), v, org, start, now, user)
             for k, v in sorted(source.items())
             if k.startswith(prefix) and v
         ]
@@ -77,9 +85,9 @@ def screen_data(request, org) -> dict:
     )
     production = [
         {
-            **_card(k, labels.get(k, k), day_totals.get(k, 0), org, today, now),
+            **_card(k, labels.get(k, k), day_totals.get(k, 0), org, today, now, user),
             "week": week_totals.get(k, 0),
-            "week_link": _card(k, "", 0, org, week, now)["link"],
+            "week_link": _card(k, "", 0, org, week, now, user)["link"],
         }
         for k in production_kinds
     ]
@@ -94,19 +102,22 @@ def screen_data(request, org) -> dict:
                 org,
                 today,
                 now,
+                user,
             ),
             "week": week_totals.get(f"delivery.sent.{kind}", 0),
             "failed": day_totals.get(f"delivery.failed.{kind}", 0),
-            "failed_link": _card(f"delivery.failed.{kind}", "", 0, org, today, now)["link"],
+            "failed_link": _card(f"delivery.failed.{kind}", "", 0, org, today, now, user)["link"],
         }
         for kind in channels
     ]
     level_cards = {
-        k: _card(k, labels.get(k, k), v, org) for k, v in levels.items() if k.startswith("now.")
+        k: _card(k, labels.get(k, k), v, org, user=user)
+        for k, v in levels.items()
+        if k.startswith("now.")
     }
     for key in ("now.field.on_display", "now.field.sites_covered", "now.field.planned",
                 "now.violations.open", "now.violations.overdue"):  # fmt: skip
-        level_cards.setdefault(key, _card(key, labels.get(key, key), 0, org))
+        level_cards.setdefault(key, _card(key, labels.get(key, key), 0, org, user=user))
     target_rows = [
         progress(t, request.user, now)
         for t in queries.list_targets(request.user, org, on=now.date())
@@ -131,10 +142,14 @@ def screen_data(request, org) -> dict:
         "production": production,
         "production_day": sum(day_totals.get(k, 0) for k in production_kinds),
         "production_week": sum(week_totals.get(k, 0) for k in production_kinds),
+        # Every kind: `production.` names no kind, so the newsroom list is not narrowed by one.
+        "production_day_link": _card("production.", "", 0, org, today, now, user)["link"],
+        "production_week_link": _card("production.", "", 0, org, week, now, user)["link"],
         "deliveries": deliveries,
         "monitoring": cards("monitoring.", day_totals, today),
         "monitoring_week": {k: v for k, v in week_totals.items() if k.startswith("monitoring.")},
         "field_today": cards("field.", day_totals, today),
+        "violations_today": cards("violations.", day_totals, today),
         "levels": level_cards,
         "lv": {key.rsplit(".", 1)[1]: card for key, card in level_cards.items()},
         "targets": target_rows,

@@ -73,6 +73,11 @@ class ViolationFilter:
     until: date | None = None
     # An organisation's subtree (the command room's figures link to the desk filtered by it).
     org: object = None
+    # Seen (observed) on or after / on or before these days (Tehran), and originals only (no
+    # report marked a duplicate of another): the command room's «reported today» figure.
+    seen_since: date | None = None
+    seen_until: date | None = None
+    originals: bool = False
 
 
 def overdue_q(now=None) -> Q:
@@ -113,6 +118,12 @@ def list_violations(
         rows = rows.filter(created_at__gte=day_start(f.since))
     if f.until:
         rows = rows.filter(created_at__lt=day_start(f.until + timedelta(days=1)))
+    if f.seen_since:
+        rows = rows.filter(observed_at__gte=day_start(f.seen_since))
+    if f.seen_until:
+        rows = rows.filter(observed_at__lt=day_start(f.seen_until + timedelta(days=1)))
+    if f.originals:
+        rows = rows.filter(duplicate_of__isnull=True)
     if f.search:
         text = f.search.strip()
         digits = to_ascii_digits(text)
@@ -149,6 +160,9 @@ def violation_filter_from(params) -> ViolationFilter:
         search=str(params.get("q", "") or "")[:100],
         since=parse_day(params.get("from", "")),
         until=parse_day(params.get("to", "")),
+        seen_since=parse_day(params.get("seen_from", "")),
+        seen_until=parse_day(params.get("seen_to", "")),
+        originals=params.get("originals") in ("1", True),
     )
 
 

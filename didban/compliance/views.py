@@ -182,6 +182,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "can_triage": has_any(request.user, "compliance.triage"),
         "deadline_example": jalali_example(),
         "query": request.GET.urlencode(),
+        "raw": request.GET,
     }
     template = "compliance/desk.html"
     if request.headers.get("HX-Request"):

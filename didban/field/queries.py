@@ -298,3 +298,48 @@ def map_points(user, window: Window, *, limit: int = 5000) -> list[dict]:
         )
         point["states"].append(state)
     return list(points.values())
+
+
+# The lists behind the command room's field figures (same filters, same counts).
+ON_DISPLAY = (Placement.State.INSTALLED, Placement.State.VERIFIED)
+PLACEMENT_SHOWS = ("on_display", "covered", "planned")
+
+
+def running_placements(user, *, org=None, day: date | None = None, show: str = "") -> QuerySet:
+    """Placements of the windows running on `day` in the user's scope (and `org`'s subtree):
+    `on_display` — installed or verified; `planned` — all but those replaced; `covered` — one
+    placement on display per organisation and site (the «sites covered» figure)."""
+    day = day or local_today()
+    rows = list_placements(user).filter(window__starts_on__lte=day, window__ends_on__gte=day)
+    if org is not None:
+        rows = rows.filter(org__path__startswith=org.path)
+    if show == "planned":
+        rows = rows.exclude(state=Placement.State.REPLACED)
+    elif show in ("on_display", "covered"):
+        rows = rows.filter(state__in=ON_DISPLAY)
+    if show == "covered":
+        from django.db.models import Min
+
+        first = rows.order_by().values("org", "site").annotate(first=Min("pk")).values("first")
+        rows = list_placements(user).filter(pk__in=first)
+    return rows.select_related("org")
+
+
+def checkins_between(
+    user, *, org=None, state: str = "", since: date | None = None, until: date | None = None
+) -> QuerySet:
+    """Check-ins in the user's scope by the agent's time (Tehran days), as the figures count."""
+    from datetime import timedelta
+
+    from didban.lib.jalali import day_start
+
+    rows = list_checkins(user).select_related("placement__site", "placement__design", "org")
+    if org is not None:
+        rows = rows.filter(org__path__startswith=org.path)
+    if state:
+        rows = rows.filter(to_state=state)
+    if since:
+        rows = rows.filter(client_time__gte=day_start(since))
+    if until:
+        rows = rows.filter(client_time__lt=day_start(until + timedelta(days=1)))
+    return rows

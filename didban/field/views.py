@@ -498,6 +498,60 @@ def window_coverage(request: HttpRequest, window_id: int) -> HttpResponse:
     )
 
 
+def _org_filter(request: HttpRequest):
+    """`?org=` as one of the reader's organisations (its subtree), else None."""
+    from didban.core.access import scoped_orgs
+
+    org_id = request.GET.get("org", "")
+    if not org_id.isdigit():
+        return None
+    return scoped_orgs(request.user, "field.view").filter(pk=int(org_id)).first()
+
+
+@login_required
+def placement_list(request: HttpRequest) -> HttpResponse:
+    """Placements of the windows running on a day (today by default), by organisation and
+    state: the list behind the command room's «designs on display», «sites covered» and
+    «planned»."""
+    from didban.lib.jalali import parse_day
+
+    _need(request)
+    show = request.GET.get("show", "")
+    show = show if show in queries.PLACEMENT_SHOWS else ""
+    day = parse_day(request.GET.get("on")) or queries.local_today()
+    org = _org_filter(request)
+    rows = queries.running_placements(request.user, org=org, day=day, show=show)
+    page = Paginator(rows.order_by("site__name", "pk"), 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    labels = {"on_display": _("Designs on display"), "covered": _("Sites covered"),
+              "planned": _("Placements planned")}  # fmt: skip
+    context = {"page": page, "show": show, "show_label": labels.get(show, ""), "day": day,
+               "org_filter": org, "raw": request.GET, "query": query.urlencode()}  # fmt: skip
+    return render(request, "field/placement_list.html", context)
+
+
+@login_required
+def checkin_list(request: HttpRequest) -> HttpResponse:
+    """Check-ins by the agent's time and the state they moved to: the list behind the command
+    room's «installed / verified / reported damaged / reported removed» today."""
+    from didban.lib.jalali import parse_day
+
+    _need(request)
+    state = request.GET.get("state", "")
+    state = state if state in Placement.State.values else ""
+    since, until = parse_day(request.GET.get("since")), parse_day(request.GET.get("until"))
+    org = _org_filter(request)
+    rows = queries.checkins_between(request.user, org=org, state=state, since=since, until=until)
+    page = Paginator(rows.order_by("-client_time", "-pk"), 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "state": state, "state_label": Placement.State(state).label
+               if state else "", "since": since, "until": until, "org_filter": org,
+               "raw": request.GET, "query": query.urlencode()}  # fmt: skip
+    return render(request, "field/checkin_list.html", context)
+
+
 @login_required
 def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = queries.access_placement(request.user, placement_id)

@@ -333,12 +333,31 @@ def topic_validate(request: HttpRequest) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     _require(request, "monitoring.filter")
     state = request.GET.get("state", TopicHit.State.NEW)
-    if state not in TopicHit.State.values:
+    if state not in (*TopicHit.State.values, "all"):
         state = TopicHit.State.NEW
-    hits = queries.list_hits(request.user, permission="monitoring.filter").filter(state=state)
+    hits = queries.list_hits(request.user, permission="monitoring.filter")
+    if state != "all":
+        hits = hits.filter(state=state)
     topic = request.GET.get("topic", "")
     if topic.isdigit():
         hits = hits.filter(topic_id=int(topic))
+    # Narrowed like the command room's «topic hits» figure that links here: an organisation's
+    # subtree and the Tehran days the hits were found on (any state).
+    org_id = request.GET.get("org", "")
+    org = (
+        scoped_orgs(request.user, "monitoring.filter").filter(pk=int(org_id)).first()
+        if org_id.isdigit()
+        else None
+    )
+    since, until = parse_day(request.GET.get("since")), parse_day(request.GET.get("until"))
+    if org is not None:
+        hits = hits.filter(org__path__startswith=org.path)
+    if since:
+        hits = hits.filter(created_at__gte=day_start(since))
+    if until:
+        hits = hits.filter(created_at__lt=day_start(until + timedelta(days=1)))
+    query = request.GET.copy()
+    query.pop("page", None)
     page = Paginator(hits.order_by("-article__published_at", "-pk"), 30).get_page(
         request.GET.get("page")
     )
@@ -350,6 +369,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         "importances": TopicHit.Importance.choices,
         "topics": queries.list_topics(request.user).order_by("name"),
         "topic": topic,
+        "org_filter": org,
+        "since": since,
+        "until": until,
+        "query": query.urlencode(),
+        "raw": request.GET,
     }
     return render(request, "monitoring/queue.html", context)
 

@@ -39,9 +39,12 @@ def list_items(
     since: date | None = None,
     until: date | None = None,
     search: str = "",
+    published: bool = False,
 ) -> QuerySet[Item]:
     """Items in the user's scope; `since`/`until` are Tehran days on the item's date (the
-    publication time if published, else the due, scheduled or creation time)."""
+    publication time if published, else the due, scheduled or creation time). `published`
+    keeps the items ever published, whatever they became after (corrected, retracted): the
+    command room's production figure counts those at their publication time."""
     items = Item.objects.filter(scope_q(user, permission)).select_related(
         "org", "author", "assignee", "occasion"
     )
@@ -49,6 +52,8 @@ def list_items(
         items = items.filter(status=status)
     if kind:
         items = items.filter(kind=kind)
+    if published:
+        items = items.filter(published_at__isnull=False)
     if occasion:
         items = items.filter(occasion_id=occasion)
     if assignee:

@@ -92,6 +92,8 @@ def item_list(request: HttpRequest) -> HttpResponse:
         "since": since,
         "until": until,
         "search": g.get("q", "").strip()[:200],
+        # Published at some time, whatever the item became after (the production figure).
+        "published": g.get("published", "") == "1",
         # An organisation's subtree (the command room's figures link here filtered by it).
         "org": scoped_orgs(request.user, "newsroom.view").filter(pk=int_or_none("org")).first()
         if int_or_none("org")

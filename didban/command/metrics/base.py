@@ -12,6 +12,8 @@ unavailable and only its figures disappear from the screen.
 - `gauges(now)` returns `{(org_id, metric): value}`: levels sampled at rollup time (open
   violations, designs on display).
 - `link(metric, org, start, end)` is the URL of the list behind a figure, filtered the same way.
+- `link_permission(metric)` is the permission that list asks for (`<name>.view` unless given):
+  a reader without it on the organisation sees the figure without a link, never a refusal.
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ class Provider:
     labels: Callable[[], dict[str, str]] = lambda: {}
     link: Callable[..., str | None] = lambda metric, org, start=None, end=None: None
     prefixes: tuple[str, ...] = field(default_factory=tuple)
+    link_permission: Callable[[str], str] | None = None
+
+    def permission_for(self, metric: str) -> str:
+        if self.link_permission is not None:
+            return self.link_permission(metric)
+        return f"{self.name}.view"
 
 
 def model_or_none(label: str):

@@ -8,7 +8,7 @@ from collections import Counter
 
 from django.utils.translation import gettext as _
 
-from didban.command.metrics.base import Provider, list_url, model_or_none
+from didban.command.metrics.base import Provider, list_url, local_days, model_or_none
 
 CLOSED = ("resolved", "dismissed")
 
@@ -64,8 +64,13 @@ def link(metric, org, start=None, end=None):
     params = {"org": org.pk if org else None, "status": "open"}
     if metric == "now.violations.overdue":
         params["overdue"] = "1"
+    elif metric == "violations.reported":
+        # Counted on the days they were seen, duplicates left out, whatever their status now.
+        days = local_days(start, end)
+        params.update(status="all", originals="1", seen_from=days.get("since"),
+                      seen_to=days.get("until"))  # fmt: skip
     elif metric != "now.violations.open":
-        return None  # reports by the day they were seen: the desk filters by day received
+        return None
     return list_url("compliance:desk", **params)
 
 

@@ -10,7 +10,7 @@ from collections import Counter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from didban.command.metrics.base import Provider, model_or_none
+from didban.command.metrics.base import Provider, list_url, local_days, model_or_none
 
 COUNTED_STATES = ("installed", "verified", "damaged", "removed")
 ON_DISPLAY = ("installed", "verified")
@@ -65,10 +65,20 @@ def labels():
     }
 
 
+SHOWS = {"now.field.on_display": "on_display", "now.field.sites_covered": "covered",
+         "now.field.planned": "planned"}  # fmt: skip
+
+
 def link(metric, org, start=None, end=None):
-    # The field app has no list of placements or check-ins filtered by state, organisation and
-    # day (its boards are per window), so these figures carry no link rather than a wrong one.
-    return None
+    org_id = org.pk if org else None
+    if metric in SHOWS:
+        # Placements of the windows running today, as the level was sampled.
+        return list_url("field:placement_list", show=SHOWS[metric], org=org_id)
+    state = metric.split(".", 1)[1]
+    if state not in COUNTED_STATES:
+        return None
+    # Check-ins by the agent's time, on the Tehran days of the period.
+    return list_url("field:checkin_list", state=state, org=org_id, **local_days(start, end))
 
 
 PROVIDER = Provider(

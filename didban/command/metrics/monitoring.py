@@ -61,9 +61,15 @@ def labels():
 
 
 def link(metric, org, start=None, end=None):
-    if not metric.endswith("pickups"):
-        return None  # the review queue lists hits by state, not by the hour they were found
-    return list_url("monitoring:pickup_list", org=org.pk if org else None, **local_days(start, end))
+    org_id = org.pk if org else None
+    if metric.endswith("hits"):
+        # The filtering queue, every state, by the Tehran days the hits were found on.
+        return list_url("monitoring:queue", state="all", org=org_id, **local_days(start, end))
+    return list_url("monitoring:pickup_list", org=org_id, **local_days(start, end))
+
+
+def link_permission(metric):
+    return "monitoring.filter" if metric.endswith("hits") else "monitoring.view"
 
 
 PROVIDER = Provider(
@@ -73,5 +79,6 @@ PROVIDER = Provider(
     touched=touched,
     labels=labels,
     link=link,
+    link_permission=link_permission,
     prefixes=("monitoring.",),
 )

@@ -41,7 +41,9 @@ def link(metric, org, start=None, end=None):
     kind = metric.split(".", 1)[1] if "." in metric else ""
     return list_url(
         "newsroom:item_list",
-        status="published",
+        # Every item published in the period, corrected or retracted since included: the
+        # figure counts them (the work was done and went out), so the list shows them too.
+        published="1",
         kind=kind,
         org=org.pk if org else None,
         **local_days(start, end),
