@@ -272,10 +272,14 @@ class Results:
 
     ordered = True
 
-    def __init__(self, queryset: QuerySet, *, recent_first=None):
+    def __init__(self, queryset: QuerySet, *, recent_first=None, small_first=False):
         self.queryset = queryset
         self.model = queryset.model
         self.recent_first = recent_first
+        # SQLite: FTS5 reads only the end of its doclists for a small window, so the last
+        # SMALL_RECENT_IDS are tried first; PostgreSQL's GIN reads a word's whole posting
+        # list whatever the window, so a second try would cost as much as the first.
+        self.small_first = small_first
         self._count: int | None = None
 
     def count(self) -> int:
@@ -314,7 +318,8 @@ class Results:
         top = manager.aggregate(top=Max("id"))["top"] or 0
         # A few hundred matches of a mid word are sorted quicker than tens of thousands; a
         # smaller window that holds too few matches costs one short index read.
-        for window in sorted({SMALL_RECENT_IDS, RECENT_IDS}):
+        windows = {SMALL_RECENT_IDS, RECENT_IDS} if self.small_first else {RECENT_IDS}
+        for window in sorted(windows):
             boundary = top - window
             if boundary <= 0:
                 return None
@@ -435,7 +440,10 @@ def find_articles(user, data: dict) -> Found:
     elif order == "newest" and not common:
         recent_first = _recent_first
     articles, node = search(articles, node, order=order, since=since, common=common, dense=dense)
-    return Found(Results(articles, recent_first=recent_first), node, recent_since=since)
+    results = Results(
+        articles, recent_first=recent_first, small_first=connection.vendor == "sqlite"
+    )
+    return Found(results, node, recent_since=since)
 
 
 def _recent_first(articles: QuerySet, boundary: int) -> QuerySet:

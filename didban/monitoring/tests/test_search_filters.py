@@ -316,7 +316,7 @@ def test_newest_first_looking_in_a_smaller_window_first_gives_the_same_page(
     monkeypatch.setattr(search_module, "RECENT_IDS", 10**6)  # no larger window to fall to
     recent = [a.pk for a in find_articles(analyst, data).articles[:cut]]
     assert recent == full and calls
-    if cut == 1:  # answered from the last two ids alone
+    if cut == 1 and connection.vendor == "sqlite":  # answered from the last two ids alone
         assert calls[-1] == [corpus["articles"]["5"].pk]
-    else:  # too few matches among the last two ids: the full sort answered
+    else:  # too few matches among the last two ids (PostgreSQL: no small window): full sort
         assert calls[-1] is None
