@@ -20,6 +20,7 @@ def test_clicking_figures_opens_their_lists(page, live_server, world, personas, 
     # Violations reported today: 4 on the wall, 4 rows on the desk.
     today = page.get_by_test_id("violations-today")
     expect(today).to_have_text("۴")
+    page.screenshot(path=screenshot_dir / "command-link-wall.png")
     today.click()
     expect(page.get_by_test_id("seen-filter")).to_be_visible()
     expect(page.get_by_test_id("originals-filter")).to_be_visible()
