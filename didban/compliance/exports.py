@@ -33,7 +33,7 @@ def _lang() -> str:
 
 
 def violation_filters(user, params: dict) -> dict:
-    f = violation_filter_from(params)
+    f = violation_filter_from(params, user)
     if f.candidate_id is not None:
         candidates = Candidate.objects.filter(election__in=list_elections(user))
         if not candidates.filter(pk=f.candidate_id).exists():

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from didban.compliance.models import Candidate, Election, Rule, RuleCategory, Violation
-from didban.core.access import has_perm, scope_q
+from didban.core.access import has_perm, scope_q, scoped_orgs
 from didban.lib.jalali import day_start, parse_day
 from didban.lib.persian import normalize, to_ascii_digits, tokens
 
@@ -135,8 +135,10 @@ def list_violations(
     return rows
 
 
-def violation_filter_from(params) -> ViolationFilter:
-    """The desk's filters from its query string (the desk, its export and the API agree)."""
+def violation_filter_from(params, user=None) -> ViolationFilter:
+    """The desk's filters from its query string (the desk, its export and the API agree).
+    The organisation filter only names an organisation within the user's scope; another
+    one is ignored (its name would otherwise show in the filter badge)."""
     status = params.get("status", "open") or "open"
     if status not in ("open", "all", *Violation.Status.values):
         status = "open"
@@ -144,10 +146,11 @@ def violation_filter_from(params) -> ViolationFilter:
     candidate = str(params.get("candidate", "") or "")
     source = params.get("source", "")
     org_id = str(params.get("org", "") or "")
-    # Any organisation: list_violations keeps to the user's scope, so another one shows nothing.
-    from didban.accounts.models import Organization
-
-    org = Organization.objects.filter(pk=int(org_id)).first() if org_id.isdigit() else None
+    org = (
+        scoped_orgs(user, "compliance.view").filter(pk=int(org_id)).first()
+        if org_id.isdigit() and user is not None
+        else None
+    )
     return ViolationFilter(
         org=org,
         status="" if status == "all" else status,

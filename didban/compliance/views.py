@@ -155,7 +155,7 @@ def status_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _filters(request: HttpRequest) -> ViolationFilter:
-    return violation_filter_from(request.GET)
+    return violation_filter_from(request.GET, request.user)
 
 
 @login_required

@@ -97,3 +97,16 @@ def test_a_role_without_the_permission_gets_403(personas, client_for):
     client = client_for(personas.county_pr_officer)
     assert client.get("/compliance/").status_code == 403
     assert client.get("/compliance/report/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_desk_org_filter_names_only_an_organisation_in_scope(
+    personas, reports, world, client_for
+):
+    """?org= of another county is ignored: its name never shows in the filter badge."""
+    url = f"/compliance/?status=all&org={world.karaj.pk}"
+    own = client_for(personas.county_supervisor).get(url).content.decode()
+    assert 'data-testid="org-filter"' in own
+    outsider = client_for(personas.outsider).get(url)
+    assert outsider.status_code == 200
+    assert 'data-testid="org-filter"' not in outsider.content.decode()
