@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
@@ -13,7 +12,7 @@ from rest_framework.views import APIView
 
 from didban.api.pagination import Pagination
 from didban.core.actions import do_request_export
-from didban.core.exports import EXPORT_CONTENT_TYPES, file_path, sources
+from didban.core.exports import download_response, sources
 from didban.core.models import ExportJob
 from didban.core.queries import access_export, list_exports
 
@@ -97,14 +96,4 @@ class ExportDownloadApi(APIView):
         description="The file of a finished export; 404 while it is being built, or for anyone else's.",
     )  # fmt: skip
     def get(self, request, job_id: int):
-        job = access_export(request.user, job_id)
-        if job.state != ExportJob.State.DONE or not job.file_name:
-            raise Http404
-        try:
-            handle = open(file_path(job), "rb")  # noqa: SIM115 - FileResponse closes it
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, as_attachment=True, filename=job.download_name)
-        response["Content-Type"] = EXPORT_CONTENT_TYPES[job.format]
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return download_response(access_export(request.user, job_id))

@@ -120,6 +120,24 @@ def file_path(job: ExportJob) -> Path:
 # Cells
 
 
+def download_response(job: ExportJob):
+    """The finished file of a job as an attachment (page and API); 404 while it is being
+    built or once its file is gone. The caller has checked the job is the user's."""
+    from django.http import FileResponse, Http404
+
+    if job.state != ExportJob.State.DONE or not job.file_name:
+        raise Http404
+    try:
+        handle = open(file_path(job), "rb")  # noqa: SIM115 - FileResponse closes it
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=job.download_name)
+    response["Content-Type"] = EXPORT_CONTENT_TYPES[job.format]
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def safe_text(value: Any) -> str:
     """Text as a cell: a leading =, +, -, @ is quoted so a spreadsheet never runs it."""
     text = "" if value is None else str(value)

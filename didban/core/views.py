@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import (
     FileResponse,
-    Http404,
     HttpRequest,
     HttpResponse,
     JsonResponse,
@@ -27,10 +26,8 @@ from django.views.decorators.http import require_GET, require_POST
 from didban.accounts.queries import list_organizations
 from didban.core.access import has_any
 from didban.core.actions import do_request_export
-from didban.core.exports import EXPORT_CONTENT_TYPES, sources
-from didban.core.exports import file_path as export_file_path
+from didban.core.exports import download_response, sources
 from didban.core.forms import AuditFilterForm
-from didban.core.models import ExportJob
 from didban.core.queries import (
     AuditFilter,
     access_audit_entry,
@@ -237,15 +234,4 @@ def export_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export_download(request: HttpRequest, job_id: int) -> FileResponse:
-    job = access_export(request.user, job_id)
-    if job.state != ExportJob.State.DONE or not job.file_name:
-        raise Http404
-    try:
-        handle = open(export_file_path(job), "rb")  # noqa: SIM115 - FileResponse closes it
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=job.download_name)
-    response["Content-Type"] = EXPORT_CONTENT_TYPES[job.format]
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(access_export(request.user, job_id))
