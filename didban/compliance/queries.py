@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from didban.compliance.models import Candidate, Election, Rule, RuleCategory, Violation
-from didban.core.access import has_perm, scope_q, scoped_orgs
+from didban.core.access import has_perm, org_from_param, scope_q
 from didban.lib.jalali import day_start, parse_day
 from didban.lib.persian import normalize, to_ascii_digits, tokens
 
@@ -146,11 +146,7 @@ def violation_filter_from(params, user=None) -> ViolationFilter:
     candidate = str(params.get("candidate", "") or "")
     source = params.get("source", "")
     org_id = str(params.get("org", "") or "")
-    org = (
-        scoped_orgs(user, "compliance.view").filter(pk=int(org_id)).first()
-        if org_id.isdigit() and user is not None
-        else None
-    )
+    org = org_from_param(user, "compliance.view", org_id) if user is not None else None
     return ViolationFilter(
         org=org,
         status="" if status == "all" else status,

@@ -54,6 +54,15 @@ def scoped_orgs(user, permission: str) -> QuerySet:
     return Organization.objects.filter(scope_q(user, permission, field=""))
 
 
+def org_from_param(user, permission: str, value):
+    """A list's `?org=` as one of the user's organisations for `permission` (the list then
+    shows its subtree); None when empty, malformed or out of the user's scope."""
+    value = str(value or "")
+    if not value.isdigit():
+        return None
+    return scoped_orgs(user, permission).filter(pk=int(value)).first()
+
+
 def has_perm(user, permission: str, org) -> bool:
     """Whether the user holds `permission` in `org` (through it or an ancestor)."""
     roles_with(permission)

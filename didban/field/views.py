@@ -500,12 +500,9 @@ def window_coverage(request: HttpRequest, window_id: int) -> HttpResponse:
 
 def _org_filter(request: HttpRequest):
     """`?org=` as one of the reader's organisations (its subtree), else None."""
-    from didban.core.access import scoped_orgs
+    from didban.core.access import org_from_param
 
-    org_id = request.GET.get("org", "")
-    if not org_id.isdigit():
-        return None
-    return scoped_orgs(request.user, "field.view").filter(pk=int(org_id)).first()
+    return org_from_param(request.user, "field.view", request.GET.get("org"))
 
 
 @login_required

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from didban.accounts.forms import apply_errors
-from didban.core.access import has_any, has_perm, scoped_orgs
+from didban.core.access import has_any, has_perm, org_from_param, scoped_orgs
 from didban.core.templatetags.didban import digits
 from didban.lib.jalali import day_start, parse_day
 from didban.monitoring import actions, export, queries
@@ -343,12 +343,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         hits = hits.filter(topic_id=int(topic))
     # Narrowed like the command room's «topic hits» figure that links here: an organisation's
     # subtree and the Tehran days the hits were found on (any state).
-    org_id = request.GET.get("org", "")
-    org = (
-        scoped_orgs(request.user, "monitoring.filter").filter(pk=int(org_id)).first()
-        if org_id.isdigit()
-        else None
-    )
+    org = org_from_param(request.user, "monitoring.filter", request.GET.get("org"))
     since, until = parse_day(request.GET.get("since")), parse_day(request.GET.get("until"))
     if org is not None:
         hits = hits.filter(org__path__startswith=org.path)
@@ -495,12 +490,7 @@ def pickup_list(request: HttpRequest) -> HttpResponse:
     pickups = queries.list_pickups(request.user).order_by("-created_at")
     # Narrowed like the command room's figure that links here: an organisation's subtree and
     # the Tehran days the pickups were found on.
-    org_id = request.GET.get("org", "")
-    org = (
-        scoped_orgs(request.user, "monitoring.view").filter(pk=int(org_id)).first()
-        if org_id.isdigit()
-        else None
-    )
+    org = org_from_param(request.user, "monitoring.view", request.GET.get("org"))
     since, until = parse_day(request.GET.get("since")), parse_day(request.GET.get("until"))
     if org is not None:
         pickups = pickups.filter(org__path__startswith=org.path)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from didban.accounts.forms import apply_errors
-from didban.core.access import has_any, has_perm, scoped_orgs
+from didban.core.access import has_any, has_perm, org_from_param, scoped_orgs
 from didban.lib.jalali import parse_day
 from didban.publishing import actions
 from didban.publishing.forms import ChannelForm, ReconcileForm
@@ -125,12 +125,7 @@ def delivery_queue(request: HttpRequest) -> HttpResponse:
         channel_id = 0
     kind = request.GET.get("kind", "")
     kind = kind if kind in Channel.Kind.values else ""
-    org_id = request.GET.get("org", "")
-    org = (
-        scoped_orgs(request.user, "publishing.view").filter(pk=int(org_id)).first()
-        if org_id.isdigit()
-        else None
-    )
+    org = org_from_param(request.user, "publishing.view", request.GET.get("org"))
     since, until = parse_day(request.GET.get("since", "")), parse_day(request.GET.get("until", ""))
     deliveries = list_deliveries(
         request.user, status=status, channel_id=channel_id or None, channel_kind=kind, org=org,
