@@ -116,32 +116,47 @@ _NORMALIZE_TABLE = _build_normalize_table()
 _NORMALIZE_PAIRS = {chr(code): value or "" for code, value in _NORMALIZE_TABLE.items()}
 if any(ch in _NORMALIZE_PAIRS for value in _NORMALIZE_PAIRS.values() for ch in value):
     raise AssertionError("a replacement of the normalisation table is itself replaced")
-_NORMALIZE_KEYS = frozenset(_NORMALIZE_PAIRS)
+# The table's characters that Persian news text often holds are looked for one by one
+# (``in`` is a fast C scan); one regex scan finds any of the rest.
+_COMMON_MAPPED = "يكىةأإؤ" + ZWNJ + PERSIAN_DIGITS
+_RARE_MAPPED_RE = re.compile(
+    "[" + re.escape("".join(sorted(_NORMALIZE_PAIRS.keys() - set(_COMMON_MAPPED)))) + "]"
+)
 
 
-def _translate(text: str) -> str:
-    for char in _NORMALIZE_KEYS.intersection(text):
-        text = text.replace(char, _NORMALIZE_PAIRS[char])
+# No-break and thin spaces, common in text taken from web pages. NFKC starts by replacing
+# every character with its compatibility decomposition - for these, a plain space - so doing
+# that first gives the same result; but then NFKC's quick check often passes and it returns
+# at once instead of decomposing and recomposing the whole text.
+_NFKC_SPACES = "\u00a0\u2009\u202f"
+if any(unicodedata.normalize("NFKD", char) != " " for char in _NFKC_SPACES):
+    raise AssertionError("an NFKC space does not decompose to a plain space")
+
+
+def _map(text: str) -> str:
+    """NFKC, casefold and the table: one pass of ``normalize`` before whitespace is collapsed."""
+    for char in _NFKC_SPACES:
+        if char in text:
+            text = text.replace(char, " ")
+    text = unicodedata.normalize("NFKC", text).casefold()
+    for char in _COMMON_MAPPED:
+        if char in text:
+            text = text.replace(char, _NORMALIZE_PAIRS[char])
+    if _RARE_MAPPED_RE.search(text) is not None:
+        for char in set(_RARE_MAPPED_RE.findall(text)):
+            text = text.replace(char, _NORMALIZE_PAIRS[char])
     return text
 
 
 def _normalize_once(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    text = text.casefold()
-    text = _translate(text)
     # str.split() splits on every Unicode whitespace kind (NBSP, U+2009, newlines...).
-    return " ".join(text.split())
+    return " ".join(_map(text).split())
 
 
-def normalize(text: str) -> str:
-    """Return the matching key of ``text`` (see the module docstring for the rules)."""
+def _normalize_slow(text: str) -> str:
+    """Repeat the pass until nothing changes: removing a mark (e.g. tatweel between "e" and
+    U+0301) can make NFKC compose on a second pass, so normalize(normalize(x)) == normalize(x)."""
     result = _normalize_once(text)
-    # A second pass can change something only if NFKC or casefold would (the table's outputs
-    # are none of its inputs, and splitting/joining is idempotent): most texts stop here.
-    if unicodedata.is_normalized("NFKC", result) and result.casefold() == result:
-        return result
-    # Removing a mark (e.g. tatweel between "e" and U+0301) can make NFKC compose on a
-    # second pass; iterate to the fixed point so normalize(normalize(x)) == normalize(x).
     for _ in range(8):
         again = _normalize_once(result)
         if again == result:
@@ -150,13 +165,55 @@ def normalize(text: str) -> str:
     return result
 
 
+# Why one pass is enough when ``_map(text)`` is NFKC-normalised (the fast path of
+# ``normalize`` and ``tokens``; tests check each fact for every code point):
+# - a second pass could only change the result through NFKC or casefold: the table's outputs
+#   are none of its inputs, and splitting/joining is idempotent;
+# - casefold is per character and idempotent, and the table's outputs are caseless, so the
+#   mapped text never changes under casefold again;
+# - collapsing whitespace keeps a text NFKC-normalised: whitespace characters are starters
+#   that take part in no composition, so swapping or dropping them joins nothing.
+# Otherwise ``_normalize_slow`` runs the plain definition.
+
+
+def normalize(text: str) -> str:
+    """Return the matching key of ``text`` (see the module docstring for the rules)."""
+    mapped = _map(text)
+    if unicodedata.is_normalized("NFKC", mapped):
+        return " ".join(mapped.split())
+    return _normalize_slow(text)
+
+
 # A dotted number («3.5», «1.2.3») stays one token so «۳٫۵» and «3.5» match.
 _TOKEN_RE = re.compile(r"\d+(?:\.\d+)+|[^\W_]+")
+_find_tokens = _TOKEN_RE.findall
+# Punctuation often stuck to a word; none of it is a word character.
+_EDGE_PUNCTUATION = ".,:;!?()[]{}<>\"'`«»،؛؟-–—/\\+*#@%…"
+if any(char.isalnum() or char == "_" for char in _EDGE_PUNCTUATION):
+    raise AssertionError("edge punctuation must not be a word character")
 
 
 def tokens(text: str) -> list[str]:
     """Normalise ``text`` and split it into word tokens, dropping punctuation of both scripts."""
-    return _TOKEN_RE.findall(normalize(text))
+    mapped = _map(text)
+    if not unicodedata.is_normalized("NFKC", mapped):
+        return _find_tokens(_normalize_slow(text))
+    # The same as ``_TOKEN_RE.findall(normalize(text))``: a token never spans whitespace, and
+    # a word of letters and digits only (``str.isalnum`` is the regex's ``[^\W_]``) is one
+    # token - also when only common punctuation (never part of a token) surrounds it.
+    # Any other word (a dotted number, «a/b», «snake_case») goes to the regex.
+    found: list[str] = []
+    append = found.append
+    for word in mapped.split():
+        if word.isalnum():
+            append(word)
+        else:
+            core = word.strip(_EDGE_PUNCTUATION)
+            if core.isalnum():
+                append(core)
+            elif core:
+                found += _find_tokens(word)
+    return found
 
 
 # --- display clean-up -------------------------------------------------------------
