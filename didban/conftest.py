@@ -40,6 +40,18 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_ingest_memory():
+    """The monitoring worker's in-memory caches (recent articles, pickup matchers) hold rows
+    of committed transactions; a test's database is rolled back or flushed, and its ids are
+    used again by the next test, so each test starts with them empty."""
+    from didban.monitoring import pipeline
+
+    pipeline.forget_cached()
+    yield
+    pipeline.forget_cached()
+
+
 @pytest.fixture
 def world(db):
     return build_world()

@@ -226,11 +226,18 @@ class ArticleBand(models.Model):
     org_id_copy = models.BigIntegerField()
     key = models.BigIntegerField()
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bands")
+    # The article's published time, copied so the story window is applied in the index
+    # without reading the (large) article rows.
+    published_at = models.DateTimeField()
 
     class Meta:
         indexes = [
-            # "Articles of this organisation sharing any of these band keys".
-            models.Index(fields=["org_id_copy", "key"], name="monitoring_band_key"),
+            # "Articles of this organisation sharing any of these band keys, published since",
+            # answered from the index alone (it holds the article id too).
+            models.Index(
+                fields=["org_id_copy", "key", "published_at", "article"],
+                name="monitoring_band_lookup",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from itertools import chain
 
 import numpy as np
-from django.db import connection
-from django.db.models import NOT_PROVIDED
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from didban.lib.persian import tokens
@@ -153,6 +154,63 @@ def topics_for(org_path: str) -> list[tuple[Topic, Node]]:
     return found
 
 
+# --- what story grouping keeps in memory ---------------------------------------------------
+
+
+class RecentArticles:
+    """The published time, story and MinHash signature of the most recent article ids.
+
+    Story grouping compares a new article with the stored articles sharing one of its LSH band
+    keys. Their signatures sit at the end of large article rows, so a worker keeps those of
+    the last ``capacity`` ids in flat arrays (a ring indexed by ``id % capacity``: 256 bytes of
+    signature an article, no Python object each) and reads from the database only the ones it
+    does not hold: articles written by another process, or older than the ring. Entries are
+    added when the transaction that wrote or read them commits, so a rolled-back batch leaves
+    nothing behind. An article's story and signature never change once it is stored.
+    """
+
+    def __init__(self, capacity: int):
+        self.capacity = capacity
+        self.clear()
+
+    def clear(self) -> None:
+        # np.zeros/np.full reserve address space; pages become resident as they are written.
+        self.ids = np.full(self.capacity, -1, dtype=np.int64)
+        self.published = np.zeros(self.capacity, dtype=np.float64)
+        self.stories = np.zeros(self.capacity, dtype=np.int64)
+        self.signatures = np.zeros((self.capacity, dedup.PERMUTATIONS), dtype=np.uint32)
+
+    def put(self, ids, published, stories, signatures) -> None:
+        slots = np.asarray(ids, dtype=np.int64) % self.capacity
+        self.ids[slots] = ids
+        self.published[slots] = published
+        self.stories[slots] = stories
+        self.signatures[slots] = signatures
+
+    def held(self, ids: np.ndarray) -> np.ndarray:
+        """A mask of the ids whose entry is in the ring."""
+        return self.ids[ids % self.capacity] == ids
+
+
+_recent: RecentArticles | None = None
+
+
+def recent_articles() -> RecentArticles:
+    global _recent
+    if _recent is None:
+        _recent = RecentArticles(settings.MONITORING_RECENT_ARTICLES)
+    return _recent
+
+
+def _epoch(value) -> float:
+    """Seconds since 1970 of a database datetime (SQLite gives text in UTC)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
+
+
 # --- the pipeline ---------------------------------------------------------------------------
 
 
@@ -160,13 +218,33 @@ def hour_of(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
+# The article columns the ingest writes, in the order of the row tuples built in _prepare.
+# (A test checks that this is every column of the model but the id.)
+ARTICLE_COLUMNS = (
+    "org_id", "source_id", "outlet_id", "story_id", "url", "url_key", "guid", "title",
+    "author", "published_at", "fetched_at", "text", "summary", "language", "title_norm",
+    "text_norm", "content_hash", "signature", "date_was_guessed",
+)  # fmt: skip
+HIT_COLUMNS = (
+    "org_id", "topic_id", "article_id", "hour", "state", "tone", "importance", "note",
+    "reviewer_id", "reviewed_at", "backfilled", "created_at",
+)  # fmt: skip
+_STORY_SLOT = ARTICLE_COLUMNS.index("story_id")
+
+
 class _Prepared:
     """One new article of a batch while it goes through the pipeline (not yet saved)."""
 
-    __slots__ = ("article", "keys", "shingles", "sig", "story", "words")
+    __slots__ = ("id", "keys", "published", "published_at", "row", "shingles", "sig", "story",
+                 "title", "url_key", "words")  # fmt: skip
 
-    def __init__(self, article: Article, words: list[str], shingles: set[int], sig, keys):
-        self.article = article
+    def __init__(self, row: list, published_at: datetime, words, shingles, sig, keys):
+        self.id: int | None = None
+        self.row = row  # the article's column values (ARTICLE_COLUMNS), story set at save
+        self.url_key = row[5]
+        self.title = row[7]
+        self.published_at = published_at
+        self.published = published_at.timestamp()
         self.words = words
         self.shingles = shingles
         self.sig = sig
@@ -187,15 +265,61 @@ class _StoryState:
         self.changed = new
 
 
+class _Matchers:
+    """Pickup matchers kept between batches, per organisation subtree, while our items of the
+    window are unchanged (same count, same last edit: one small query a batch)."""
+
+    def __init__(self):
+        self.cached: dict[str, tuple[datetime, tuple, PickupMatcher]] = {}
+
+    @staticmethod
+    def _token(org_path: str, since: datetime) -> tuple:
+        try:
+            from didban.newsroom.models import Item
+        except ImportError:  # the newsroom is not installed
+            return ()
+        found = Item.objects.filter(
+            org__path__startswith=org_path,
+            status__in=Item.PUBLIC_STATUSES,
+            published_at__gte=since,
+        ).aggregate(n=Count("id"), edited=Max("updated_at"), last=Max("id"))
+        return (found["n"], found["edited"], found["last"])
+
+    def get(self, org_path: str, since: datetime) -> PickupMatcher:
+        cached = self.cached.get(org_path)
+        if (
+            cached is not None
+            and since >= cached[0]
+            and self._token(org_path, cached[0]) == cached[1]
+        ):
+            return cached[2]
+        token = self._token(org_path, since)
+        matcher = PickupMatcher(published_items(org_path, since))
+        self.cached[org_path] = (since, token, matcher)
+        return matcher
+
+
+matchers = _Matchers()
+
+
+def forget_cached() -> None:
+    """Empty the worker's in-memory caches (tests; after restoring a database backup)."""
+    if _recent is not None:
+        _recent.clear()
+    matchers.cached.clear()
+
+
 class Ingestor:
     """Ingests entries of one source, a fetched batch at a time.
 
     A batch costs a fixed number of queries whatever its size: known addresses and texts, the
-    story candidates sharing an LSH band key, the stories they belong to, then one bulk insert
-    each for stories, articles (the FTS5 triggers fill the search index), bands, pickups and
-    topic hits, one bulk update of the stories and one upsert of the hourly counts. Call it
-    inside a transaction (``actions.do_fetch_source`` / ``do_ingest_entries`` do). Reuse one
-    instance for several batches of the same source.
+    articles sharing an LSH band key in the story window (from the band index alone), the
+    signatures of those the worker does not hold in memory, the stories they belong to, then
+    one multi-row insert each for stories, articles (the FTS5 triggers fill the search index),
+    bands, pickups and topic hits, one bulk update of the stories and one upsert of the hourly
+    counts. Rows are written from plain tuples, not model instances. Call it inside a
+    transaction (``actions.do_fetch_source`` / ``do_ingest_entries`` do). Reuse one instance
+    for several batches of the same source.
     """
 
     CHUNK = 900  # values per IN (...) list and rows per bulk insert (SQLite: 999 parameters)
@@ -205,23 +329,27 @@ class Ingestor:
         self.org = source.org
         self.now = now or timezone.now()
         self.topics = RuleSet(topics_for(self.org.path))
-        self.matcher: PickupMatcher | None = None
-        self.matcher_since: datetime | None = None
         self.report = IngestReport()
         self.known_keys: set[str] = set()
         self.known_hashes: set[str] = set()
+        self.recent = recent_articles()
 
     def _matcher_for(self, earliest: datetime) -> PickupMatcher:
         """Our items published in the window before the earliest article of the batch."""
-        since = min(earliest, self.now) - PICKUP_WINDOW
-        if self.matcher is None or since < self.matcher_since:
-            self.matcher = PickupMatcher(published_items(self.org.path, since))
-            self.matcher_since = since
-        return self.matcher
+        return matchers.get(self.org.path, min(earliest, self.now) - PICKUP_WINDOW)
 
     def _chunks(self, values: list):
         for start in range(0, len(values), self.CHUNK):
             yield values[start : start + self.CHUNK]
+
+    def _select_in(self, sql: str, params: list, values: list) -> list[tuple]:
+        """Rows of ``sql`` (ending in ``IN``) for ``values`` in chunks of CHUNK."""
+        rows = []
+        with connection.cursor() as cursor:
+            for chunk in self._chunks(values):
+                cursor.execute(sql + " (" + ", ".join(["%s"] * len(chunk)) + ")", [*params, *chunk])
+                rows.extend(cursor.fetchall())
+        return rows
 
     def ingest(self, entries: list[Entry]) -> IngestReport:
         batch = self._prepare(entries)
@@ -246,13 +374,16 @@ class Ingestor:
             key = url_key(entry.url)[:1000]
             if key and (entry.text or entry.title):
                 keyed.append((key, entry))
+        table = _table(Article)
         fresh_keys = list({k for k, _e in keyed} - self.known_keys)
-        for chunk in self._chunks(fresh_keys):
-            self.known_keys.update(
-                Article.objects.filter(org=self.org, url_key__in=chunk).values_list(
-                    "url_key", flat=True
-                )
+        self.known_keys.update(
+            row[0]
+            for row in self._select_in(
+                f"SELECT url_key FROM {table} WHERE org_id = %s AND url_key IN",  # noqa: S608
+                [self.org.pk],
+                fresh_keys,
             )
+        )
         normalised = []
         for key, entry in keyed:
             if key in self.known_keys:
@@ -266,12 +397,17 @@ class Ingestor:
             normalised.append((key, entry, title_words, text_words, text_norm, content_hash))
         # The same text under another address of the same source (duplicate GUIDs, mirrors).
         fresh_hashes = list({n[5] for n in normalised} - self.known_hashes)
-        for chunk in self._chunks(fresh_hashes):
-            self.known_hashes.update(
-                Article.objects.filter(source=self.source, content_hash__in=chunk).values_list(
-                    "content_hash", flat=True
-                )
+        self.known_hashes.update(
+            row[0]
+            for row in self._select_in(
+                f"SELECT content_hash FROM {table} WHERE source_id = %s "  # noqa: S608
+                "AND content_hash IN",
+                [self.source.pk],
+                fresh_hashes,
             )
+        )
+        adapt = connection.ops.adapt_datetimefield_value
+        source, fetched = self.source, adapt(self.now)
         batch = []
         for key, entry, title_words, text_words, text_norm, content_hash in normalised:
             if content_hash in self.known_hashes:
@@ -284,93 +420,136 @@ class Ingestor:
                 published = self.now
             found_shingles = dedup.shingles(text_words or title_words)
             sig = dedup.signature(found_shingles)
-            article = Article(
-                org=self.org,
-                source=self.source,
-                outlet_id=self.source.outlet_id,
-                url=entry.url[:1000],
-                url_key=key,
-                guid=entry.guid[:500],
-                title=(entry.title or entry.text[:120])[:500],
-                author=entry.author[:200],
-                published_at=published,
-                fetched_at=self.now,
-                text=entry.text,
-                summary=entry.summary[:1000],
-                language=entry.language[:10] or "fa",
-                title_norm=" ".join(title_words),
-                text_norm=text_norm,
-                content_hash=content_hash,
-                signature=dedup.to_bytes(sig),
-                date_was_guessed=guessed,
-            )
+            row = [
+                self.org.pk,
+                source.pk,
+                source.outlet_id,
+                None,  # story_id, known after grouping
+                entry.url[:1000],
+                key,
+                entry.guid[:500],
+                (entry.title or entry.text[:120])[:500],
+                entry.author[:200],
+                adapt(published),
+                fetched,
+                entry.text,
+                entry.summary[:1000],
+                entry.language[:10] or "fa",
+                " ".join(title_words),
+                text_norm,
+                content_hash,
+                dedup.to_bytes(sig),
+                guessed,
+            ]
             batch.append(
-                _Prepared(article, title_words + text_words, found_shingles, sig,
+                _Prepared(row, published, title_words + text_words, found_shingles, sig,
                           dedup.band_keys(sig))
             )  # fmt: skip
         return batch
 
     # --- 2. stories -------------------------------------------------------------------------
 
+    def _stored_candidates(self, batch: list[_Prepared]) -> dict[int, list[int]]:
+        """band key -> ids of stored articles of the organisation sharing it, published in the
+        story window of the batch's earliest article (from the band index alone)."""
+        earliest = min(p.published_at for p in batch) - STORY_WINDOW
+        stored: dict[int, list[int]] = defaultdict(list)
+        for key, article_id in self._select_in(
+            f"SELECT {connection.ops.quote_name('key')}, article_id FROM {_table(ArticleBand)} "  # noqa: S608
+            f"WHERE org_id_copy = %s AND published_at >= %s AND {connection.ops.quote_name('key')} IN",
+            [self.org.pk, connection.ops.adapt_datetimefield_value(earliest)],
+            list({k for p in batch for k in p.keys}),
+        ):
+            stored[key].append(article_id)
+        return stored
+
+    def _candidate_table(self, ids: np.ndarray) -> tuple[np.ndarray, ...]:
+        """(ids, published, stories, signatures) of the stored candidates, in id order: from
+        the ring where it holds them, else from the database (they join the ring when the
+        batch commits)."""
+        recent = self.recent
+        held = recent.held(ids)
+        slots = ids[held] % recent.capacity
+        parts = [(ids[held], recent.published[slots], recent.stories[slots],
+                  recent.signatures[slots])]  # fmt: skip
+        rows = self._select_in(
+            f"SELECT id, published_at, story_id, signature FROM {_table(Article)} "  # noqa: S608
+            "WHERE story_id IS NOT NULL AND id IN",
+            [],
+            ids[~held].tolist(),
+        )
+        if rows:
+            read = (
+                np.array([r[0] for r in rows], dtype=np.int64),
+                np.array([_epoch(r[1]) for r in rows], dtype=np.float64),
+                np.array([r[2] for r in rows], dtype=np.int64),
+                np.stack([dedup.from_bytes(r[3]) for r in rows]),
+            )
+            parts.append(read)
+            self._read.append(read)
+        table = tuple(np.concatenate(column) for column in zip(*parts, strict=True))
+        order = np.argsort(table[0])
+        return tuple(column[order] for column in table)
+
     def _group_stories(self, batch: list[_Prepared]) -> None:
         """Each article joins the story of its most similar earlier candidate (stored or in
-        this batch) sharing an LSH band key within the story window, or starts a new one."""
-        earliest = min(p.article.published_at for p in batch) - STORY_WINDOW
-        all_keys = list({k for p in batch for k in p.keys})
-        # key -> [(article_id, published_at, story_id, signature)] of stored articles.
-        stored: dict[int, list[tuple]] = defaultdict(list)
-        for chunk in self._chunks(all_keys):
-            rows = ArticleBand.objects.filter(
-                org_id_copy=self.org.pk,
-                key__in=chunk,
-                article__published_at__gte=earliest,
-                article__story__isnull=False,
-            ).values_list(
-                "key", "article_id", "article__published_at", "article__story_id",
-                "article__signature",
-            )  # fmt: skip
-            for key, article_id, published_at, story_id, sig in rows:
-                stored[key].append((article_id, published_at, story_id, sig))
-        signatures: dict[int, object] = {}
+        this batch) sharing an LSH band key within the story window, or starts a new one.
+
+        The most similar wins; on equal similarity an article of the batch before a stored
+        one, and the most recently published stored one first. At most
+        MAX_STORY_CANDIDATES stored articles (the most recent) are compared with each."""
+        stored = self._stored_candidates(batch)
+        self._read: list[tuple] = []
+        ids = np.unique(np.fromiter(chain.from_iterable(stored.values()), dtype=np.int64))
+        known, published, stories, signatures = self._candidate_table(ids)
         pending: dict[int, list[_Prepared]] = defaultdict(list)  # key -> earlier batch articles
         chosen: list[tuple[_Prepared, int | _Prepared | None]] = []
+        threshold = STORY_SIMILARITY * dedup.PERMUTATIONS
+        window = STORY_WINDOW.total_seconds()
         for prep in batch:
-            since = prep.article.published_at - STORY_WINDOW
-            candidates: dict[int, tuple[int, object]] = {}  # article_id -> (story_id, sig)
+            since = prep.published - window
+            best, best_score = None, threshold
+            found = list(chain.from_iterable(stored.get(k, ()) for k in prep.keys))
+            if found and len(known):
+                found = np.unique(np.array(found, dtype=np.int64))
+                at = np.minimum(np.searchsorted(known, found), len(known) - 1)
+                at = at[known[at] == found]  # stored articles without a story are left out
+                at = at[published[at] >= since]
+                if len(at) > MAX_STORY_CANDIDATES:
+                    at = at[np.argsort(published[at], kind="stable")[-MAX_STORY_CANDIDATES:]]
+                if len(at):
+                    scores = np.count_nonzero(signatures[at] == prep.sig, axis=1)
+                    # The highest score; among equals the most recently published.
+                    pick = np.lexsort((published[at], scores))[-1]
+                    if scores[pick] >= best_score:
+                        best, best_score = int(stories[at[pick]]), int(scores[pick])
             local: dict[int, _Prepared] = {}
             for key in prep.keys:
-                for article_id, published_at, story_id, sig in stored.get(key, ()):
-                    if published_at >= since and len(candidates) < MAX_STORY_CANDIDATES:
-                        candidates[article_id] = (story_id, sig)
                 for other in pending.get(key, ()):
-                    if other.article.published_at >= since:
+                    if other.published >= since:
                         local[id(other)] = other
-            best, best_score = None, STORY_SIMILARITY
-            for article_id, (story_id, raw) in candidates.items():
-                sig = signatures.get(article_id)
-                if sig is None:
-                    sig = signatures[article_id] = dedup.from_bytes(raw)
-                score = dedup.similarity(prep.sig, sig)
-                if score >= best_score:
-                    best, best_score = story_id, score
             for other in local.values():
-                score = dedup.similarity(prep.sig, other.sig)
+                score = int(np.count_nonzero(prep.sig == other.sig))
                 if score >= best_score:
                     best, best_score = other, score
             chosen.append((prep, best))
             for key in prep.keys:
                 pending[key].append(prep)
+        self._build_states(chosen)
+
+    def _build_states(self, chosen: list[tuple[_Prepared, int | _Prepared | None]]) -> None:
         # The stored stories that are joined, with the outlets they already have.
-        story_ids = {b for _p, b in chosen if isinstance(b, int)}
+        story_ids = list({b for _p, b in chosen if isinstance(b, int)})
         states: dict[int, _StoryState] = {}
         outlets: dict[int, set[int]] = defaultdict(set)
-        for chunk in self._chunks(list(story_ids)):
-            for story_id, outlet_id in (
-                Article.objects.filter(story_id__in=chunk)
-                .values_list("story_id", "outlet_id")
-                .distinct()
-            ):
-                outlets[story_id].add(outlet_id)
+        for story_id, outlet_id in self._select_in(
+            f"SELECT DISTINCT story_id, outlet_id FROM {_table(Article)} "  # noqa: S608
+            "WHERE story_id IN",
+            [],
+            story_ids,
+        ):
+            outlets[story_id].add(outlet_id)
+        for chunk in self._chunks(story_ids):
             for story in Story.objects.filter(pk__in=chunk):
                 states[story.pk] = _StoryState(story, outlets[story.pk], new=False)
         for prep, best in chosen:
@@ -379,16 +558,15 @@ class Ingestor:
             elif best is not None and best in states:
                 state = states[best]
             else:
-                article = prep.article
                 state = _StoryState(
                     Story(
                         org=self.org,
-                        title=article.title[:500],
-                        first_outlet_id=article.outlet_id,
-                        first_seen_at=article.published_at,
-                        last_seen_at=article.published_at,
+                        title=prep.title,
+                        first_outlet_id=self.source.outlet_id,
+                        first_seen_at=prep.published_at,
+                        last_seen_at=prep.published_at,
                     ),
-                    {article.outlet_id},
+                    {self.source.outlet_id},
                     new=True,
                 )
                 state.first = prep
@@ -397,17 +575,16 @@ class Ingestor:
             self._join(state, prep)
             prep.story = state
 
-    @staticmethod
-    def _join(state: _StoryState, prep: _Prepared) -> None:
-        story, article = state.story, prep.article
-        state.outlets.add(article.outlet_id)
+    def _join(self, state: _StoryState, prep: _Prepared) -> None:
+        story, outlet_id = state.story, self.source.outlet_id
+        state.outlets.add(outlet_id)
         story.article_count += 1
         story.outlet_count = len(state.outlets)
-        if article.published_at < story.first_seen_at:
-            story.first_seen_at = article.published_at
-            story.first_outlet_id = article.outlet_id
+        if prep.published_at < story.first_seen_at:
+            story.first_seen_at = prep.published_at
+            story.first_outlet_id = outlet_id
             state.first = prep
-        story.last_seen_at = max(story.last_seen_at, article.published_at)
+        story.last_seen_at = max(story.last_seen_at, prep.published_at)
         state.changed = True
 
     # --- 3. writes --------------------------------------------------------------------------
@@ -416,15 +593,19 @@ class Ingestor:
         states = list({id(p.story): p.story for p in batch}.values())
         Story.objects.bulk_create([s.story for s in states if s.new])
         for prep in batch:
-            prep.article.story = prep.story.story
+            prep.row[_STORY_SLOT] = prep.story.story.pk
         # The search index follows: FTS5 by its insert trigger, PostgreSQL's stored tsvector.
-        insert_rows([p.article for p in batch], key=("org_id", "url_key"))
+        by_key = {p.url_key: p for p in batch}
+        for article_id, key in insert_values(
+            Article, ARTICLE_COLUMNS, [p.row for p in batch], returning=("id", "url_key")
+        ):
+            by_key[key].id = article_id
         for state in states:
             if state.first is not None:
-                state.story.first_article = state.first.article
+                state.story.first_article_id = state.first.id
         # Plain UPDATE/INSERT statements run with executemany: the ORM's bulk_update builds a
         # CASE per field and row, which cost more than the rest of the batch.
-        stamp = Story._meta.get_field("first_seen_at")
+        adapt = connection.ops.adapt_datetimefield_value
         _executemany(
             f"UPDATE {_table(Story)} SET article_count = %s, outlet_count = %s, "  # noqa: S608
             "first_seen_at = %s, first_outlet_id = %s, first_article_id = %s, "
@@ -433,10 +614,10 @@ class Ingestor:
                 (
                     st.article_count,
                     st.outlet_count,
-                    stamp.get_db_prep_value(st.first_seen_at, connection),
+                    adapt(st.first_seen_at),
                     st.first_outlet_id,
                     st.first_article_id,
-                    stamp.get_db_prep_value(st.last_seen_at, connection),
+                    adapt(st.last_seen_at),
                     st.pk,
                 )
                 for st in (s.story for s in states if s.changed)
@@ -444,57 +625,83 @@ class Ingestor:
         )
         _executemany(
             f"INSERT INTO {_table(ArticleBand)} (org_id_copy, {connection.ops.quote_name('key')}, "  # noqa: S608
-            "article_id) VALUES (%s, %s, %s)",
-            [(self.org.pk, k, p.article.pk) for p in batch for k in p.keys],
+            "article_id, published_at) VALUES (%s, %s, %s, %s)",
+            [(self.org.pk, k, p.id, p.row[9]) for p in batch for k in p.keys],
         )
+        self._remember(batch)
         self.report.new += len(batch)
         self._pickups(batch)
         self._topics(batch)
 
+    def _remember(self, batch: list[_Prepared]) -> None:
+        """The new articles, and the stored ones read for this batch, join the in-memory ring
+        when the transaction commits (never before: a rolled-back id may be used again)."""
+        recent = self.recent
+        rows = [
+            *self._read,
+            (
+                np.array([p.id for p in batch], dtype=np.int64),
+                np.array([p.published for p in batch], dtype=np.float64),
+                np.array([p.story.story.pk for p in batch], dtype=np.int64),
+                np.stack([p.sig for p in batch]),
+            ),
+        ]
+
+        def remember():
+            for part in rows:
+                recent.put(*part)
+
+        transaction.on_commit(remember)
+
     def _pickups(self, batch: list[_Prepared]) -> None:
-        matcher = self._matcher_for(min(p.article.published_at for p in batch))
+        matcher = self._matcher_for(min(p.published_at for p in batch))
         found = []
         for prep in batch:
-            article = prep.article
             for item, score in matcher.match(prep.shingles):
-                if article.published_at < item.published_at - timedelta(minutes=5):
+                if prep.published_at < item.published_at - timedelta(minutes=5):
                     continue  # published before ours: not a pickup of our text
-                if article.published_at - item.published_at > PICKUP_WINDOW:
+                if prep.published_at - item.published_at > PICKUP_WINDOW:
                     continue
                 found.append(
                     Pickup(
                         item_id=item.item_id,
-                        article=article,
+                        article_id=prep.id,
                         org_id=item.org_id,
                         item_published_at=item.published_at,
                         delay_seconds=max(
-                            0, int((article.published_at - item.published_at).total_seconds())
+                            0, int((prep.published_at - item.published_at).total_seconds())
                         ),
                         similarity=round(score, 3),
                         whole=score >= PICKUP_WHOLE,
                     )
                 )
         if found:
-            # The articles are new, so are their pickups.
+            # The articles are new, so are their pickups (a few a batch: the ORM is fine).
             Pickup.objects.bulk_create(found, batch_size=self.CHUNK)
             self.report.pickups.extend(p.pk for p in found)
 
     def _topics(self, batch: list[_Prepared]) -> None:
         if not self.topics.rules:
             return
-        hits = []
+        rows = []
         counts: dict[tuple[int, datetime], int] = defaultdict(int)
+        adapt = connection.ops.adapt_datetimefield_value
+        created = adapt(timezone.now())
+        org_id, new = self.org.pk, TopicHit.State.NEW.value
+        normal = TopicHit.Importance.NORMAL.value
         for prep in batch:
-            article = prep.article
-            hour = hour_of(article.published_at)
+            hour = hour_of(prep.published_at)
+            db_hour = adapt(hour)
             for topic in self.topics.matching(Document.from_tokens(prep.words)):
                 # The article is new, so the hit is too.
-                hits.append(TopicHit(topic=topic, article=article, org=self.org, hour=hour))
+                rows.append((org_id, topic.pk, prep.id, db_hour, new, "", normal, "", None,
+                             None, False, created))  # fmt: skip
                 counts[(topic.pk, hour)] += 1
-        if not hits:
+        if not rows:
             return
-        insert_rows(hits, key=("topic_id", "article_id"))
-        self.report.hits.extend(h.pk for h in hits)
+        self.report.hits.extend(
+            row[0] for row in insert_values(TopicHit, HIT_COLUMNS, rows, returning=("id",))
+        )
         add_hourly_counts(counts)
 
 
@@ -508,49 +715,31 @@ def _executemany(sql: str, rows: list[tuple]) -> None:
             cursor.executemany(sql, rows)
 
 
-def insert_rows(objs: list, *, key: tuple[str, ...]) -> None:
-    """Insert new model instances with multi-row ``INSERT … RETURNING`` and set their ids.
+def insert_values(model, columns: tuple[str, ...], rows: list, *, returning=("id",)) -> list:
+    """Insert rows of database-ready values with multi-row ``INSERT … RETURNING``.
 
-    What ``bulk_create`` does, without its per-row compiler work: columns and values come from
-    the model's fields (defaults and ``auto_now_add`` as the ORM applies them), and the ids
-    are matched back by ``key``, a unique set of columns, so no row order is assumed. Other
-    databases than SQLite and PostgreSQL, and models with a database default, use
-    ``bulk_create``.
+    Cheaper than ``bulk_create``: no model instances and no per-field preparation. The
+    values must already be what the database takes (datetimes through
+    ``connection.ops.adapt_datetimefield_value``). Statements carry at most 999 parameters
+    (SQLite's historical limit); the returned rows come in no particular order.
     """
-    if not objs:
-        return
-    model = type(objs[0])
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    if connection.vendor not in ("sqlite", "postgresql") or any(
-        f.db_default is not NOT_PROVIDED for f in fields
-    ):  # a database default is an expression only the ORM's insert knows how to write
-        model.objects.bulk_create(objs)
-        return
+    if not rows:
+        return []
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    returning = ", ".join(quote(c) for c in ("id", *key))
-    per_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    size = max(1, 999 // len(fields))
-    by_key = {}
-    for obj in objs:
-        by_key[tuple(getattr(obj, k) for k in key)] = obj
+    head = f"INSERT INTO {_table(model)} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
+    tail = f" RETURNING {', '.join(quote(c) for c in returning)}"
+    per_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    size = max(1, 999 // len(columns))
+    out = []
     with connection.cursor() as cursor:
-        for start in range(0, len(objs), size):
-            chunk = objs[start : start + size]
-            params = []
-            for obj in chunk:
-                params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
             cursor.execute(
-                f"INSERT INTO {_table(model)} ({columns}) VALUES "  # noqa: S608 - our names
-                + ", ".join([per_row] * len(chunk))
-                + f" RETURNING {returning}",
-                params,
+                head + ", ".join([per_row] * len(chunk)) + tail,
+                list(chain.from_iterable(chunk)),
             )
-            for row in cursor.fetchall():
-                obj = by_key[tuple(row[1:])]
-                obj.pk = row[0]
-                obj._state.adding = False
-                obj._state.db = connection.alias
+            out.extend(cursor.fetchall())
+    return out
 
 
 def add_hourly_counts(counts: dict[tuple[int, datetime], int]) -> None:
