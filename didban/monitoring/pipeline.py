@@ -56,12 +56,12 @@ class IngestReport:
 # --- our published items -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class OurItem:
     item_id: int
     org_id: int
     published_at: datetime
-    shingles: frozenset[int]
+    shingles: np.ndarray  # sorted distinct shingle hashes
 
 
 def published_items(org_path: str, since: datetime) -> list[tuple[int, int, datetime, str]]:
@@ -79,48 +79,58 @@ def published_items(org_path: str, since: datetime) -> list[tuple[int, int, date
 
 
 @lru_cache(maxsize=20000)
-def _item_shingles(item_id: int, published_at: datetime, text: str) -> frozenset[int]:
-    return frozenset(dedup.shingles(tokens(text)))
+def _item_shingles(item_id: int, published_at: datetime, text: str) -> np.ndarray:
+    return dedup.shingle_array(tokens(text))
 
 
 class PickupMatcher:
     """Our items of the last weeks, with an inverted shingle index for fast containment.
 
-    Each shingle points to the items holding it (one flat numpy array of postings), so the
-    shared shingles of an article with every item are gathered and counted at once by
-    ``bincount``: boilerplate shingles that all items share cost no Python loop.
+    The distinct shingles of all items are one sorted array; each points to the items holding
+    it (one flat array of postings), so the shingles an article shares with every item are
+    found by one ``searchsorted`` and counted at once by ``bincount``: boilerplate shingles
+    that all items share cost no Python loop.
     """
 
     def __init__(self, rows: list[tuple[int, int, datetime, str]]):
         self.items: dict[int, OurItem] = {}
-        index: dict[int, list[int]] = defaultdict(list)
         order: list[OurItem] = []
+        arrays: list[np.ndarray] = []
         for item_id, org_id, published_at, text in rows:
             found = _item_shingles(item_id, published_at, text)
             if len(found) < 5 or item_id in self.items:
                 continue
             item = self.items[item_id] = OurItem(item_id, org_id, published_at, found)
-            for h in found:
-                index[h].append(len(order))
             order.append(item)
+            arrays.append(found)
         self.order = order
         self.sizes = np.array([len(item.shingles) for item in order], dtype=np.float64)
-        # The postings of all shingles in one flat array; shingle -> its slot (start, length).
-        self.slot = {h: n for n, h in enumerate(index)}
-        lengths = [len(ids) for ids in index.values()]
-        self.lengths = np.array(lengths, dtype=np.int64)
-        self.starts = np.cumsum(self.lengths) - self.lengths
-        self.flat = np.fromiter(
-            chain.from_iterable(index.values()), dtype=np.int64, count=sum(lengths)
+        if arrays:
+            shingles = np.concatenate(arrays)
+            owners = np.repeat(np.arange(len(arrays), dtype=np.int64), [len(x) for x in arrays])
+        else:
+            shingles, owners = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        by_shingle = np.argsort(shingles, kind="stable")
+        shingles, self.flat = shingles[by_shingle], owners[by_shingle]
+        # The distinct shingles and where their postings start in ``flat``.
+        self.keys, self.starts, self.lengths = np.unique(
+            shingles, return_index=True, return_counts=True
         )
-        self.known = frozenset(index)
 
-    def match(self, article_shingles: set[int]) -> list[tuple[OurItem, float]]:
-        common = article_shingles & self.known  # a set intersection in C
-        if not common:
+    def match(self, article_shingles) -> list[tuple[OurItem, float]]:
+        """Items whose shingles the article contains at PICKUP_MIN_CONTAINMENT or more
+        (``article_shingles``: the sorted distinct array of ``dedup.shingle_array``, or a set)."""
+        keys = self.keys
+        if not len(keys):
             return []
-        slot = self.slot
-        ids = np.fromiter([slot[h] for h in common], dtype=np.int64, count=len(common))
+        if not isinstance(article_shingles, np.ndarray):
+            article_shingles = np.unique(
+                np.fromiter(article_shingles, dtype=np.uint64, count=len(article_shingles))
+            )
+        at = np.minimum(np.searchsorted(keys, article_shingles), len(keys) - 1)
+        ids = at[keys[at] == article_shingles]
+        if not len(ids):
+            return []
         lengths, starts = self.lengths[ids], self.starts[ids]
         # Gather the postings of the shared shingles: output position j of slot k reads
         # flat[starts[k] + j - (where slot k begins in the output)].
@@ -229,6 +239,10 @@ HIT_COLUMNS = (
     "org_id", "topic_id", "article_id", "hour", "state", "tone", "importance", "note",
     "reviewer_id", "reviewed_at", "backfilled", "created_at",
 )  # fmt: skip
+STORY_COLUMNS = (
+    "org_id", "title", "first_article_id", "first_outlet_id", "first_seen_at", "last_seen_at",
+    "article_count", "outlet_count",
+)  # fmt: skip
 _STORY_SLOT = ARTICLE_COLUMNS.index("story_id")
 
 
@@ -236,12 +250,11 @@ class _Prepared:
     """One new article of a batch while it goes through the pipeline (not yet saved)."""
 
     __slots__ = ("id", "keys", "published", "published_at", "row", "shingles", "sig", "story",
-                 "title", "url_key", "words")  # fmt: skip
+                 "title", "words")  # fmt: skip
 
     def __init__(self, row: list, published_at: datetime, words, shingles, sig, keys):
         self.id: int | None = None
         self.row = row  # the article's column values (ARTICLE_COLUMNS), story set at save
-        self.url_key = row[5]
         self.title = row[7]
         self.published_at = published_at
         self.published = published_at.timestamp()
@@ -418,7 +431,7 @@ class Ingestor:
             guessed = published is None or published > self.now + FUTURE_SLACK
             if guessed:
                 published = self.now
-            found_shingles = dedup.shingles(text_words or title_words)
+            found_shingles = dedup.shingle_array(text_words or title_words)
             sig = dedup.signature(found_shingles)
             row = [
                 self.org.pk,
@@ -591,21 +604,41 @@ class Ingestor:
 
     def _save(self, batch: list[_Prepared]) -> None:
         states = list({id(p.story): p.story for p in batch}.values())
-        Story.objects.bulk_create([s.story for s in states if s.new])
+        created = [s.story for s in states if s.new]
+        adapt = connection.ops.adapt_datetimefield_value
+        # RETURNING gives the ids in the order of the VALUES rows on SQLite and PostgreSQL
+        # (what the ORM's bulk_create relies on too).
+        returned = insert_values(
+            Story,
+            STORY_COLUMNS,
+            [
+                (
+                    st.org_id,
+                    st.title,
+                    None,
+                    st.first_outlet_id,
+                    adapt(st.first_seen_at),
+                    adapt(st.last_seen_at),
+                    st.article_count,
+                    st.outlet_count,
+                )
+                for st in created
+            ],
+        )
+        for story, (story_id,) in zip(created, returned, strict=True):
+            story.pk = story_id
+            story._state.adding = False
         for prep in batch:
             prep.row[_STORY_SLOT] = prep.story.story.pk
         # The search index follows: FTS5 by its insert trigger, PostgreSQL's stored tsvector.
-        by_key = {p.url_key: p for p in batch}
-        for article_id, key in insert_values(
-            Article, ARTICLE_COLUMNS, [p.row for p in batch], returning=("id", "url_key")
-        ):
-            by_key[key].id = article_id
+        returned = insert_values(Article, ARTICLE_COLUMNS, [p.row for p in batch])
+        for prep, (article_id,) in zip(batch, returned, strict=True):
+            prep.id = article_id
         for state in states:
             if state.first is not None:
                 state.story.first_article_id = state.first.id
         # Plain UPDATE/INSERT statements run with executemany: the ORM's bulk_update builds a
         # CASE per field and row, which cost more than the rest of the batch.
-        adapt = connection.ops.adapt_datetimefield_value
         _executemany(
             f"UPDATE {_table(Story)} SET article_count = %s, outlet_count = %s, "  # noqa: S608
             "first_seen_at = %s, first_outlet_id = %s, first_article_id = %s, "
@@ -623,10 +656,11 @@ class Ingestor:
                 for st in (s.story for s in states if s.changed)
             ],
         )
+        org_id = self.org.pk
         _executemany(
             f"INSERT INTO {_table(ArticleBand)} (org_id_copy, {connection.ops.quote_name('key')}, "  # noqa: S608
             "article_id, published_at) VALUES (%s, %s, %s, %s)",
-            [(self.org.pk, k, p.id, p.row[9]) for p in batch for k in p.keys],
+            [(org_id, k, p.id, p.row[9]) for p in batch for k in p.keys],
         )
         self._remember(batch)
         self.report.new += len(batch)
@@ -721,7 +755,9 @@ def insert_values(model, columns: tuple[str, ...], rows: list, *, returning=("id
     Cheaper than ``bulk_create``: no model instances and no per-field preparation. The
     values must already be what the database takes (datetimes through
     ``connection.ops.adapt_datetimefield_value``). Statements carry at most 999 parameters
-    (SQLite's historical limit); the returned rows come in no particular order.
+    (SQLite's historical limit). The returned rows follow the order of ``rows``: SQLite and
+    PostgreSQL return a multi-row VALUES insert in order, which the ORM's ``bulk_create``
+    relies on as well.
     """
     if not rows:
         return []

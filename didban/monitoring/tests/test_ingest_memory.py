@@ -43,6 +43,7 @@ def test_the_columns_written_are_every_column_of_the_models():
 
     assert set(pipeline.ARTICLE_COLUMNS) == columns(Article)
     assert set(pipeline.HIT_COLUMNS) == columns(TopicHit)
+    assert set(pipeline.STORY_COLUMNS) == columns(Story)
     assert len(pipeline.ARTICLE_COLUMNS) == len(set(pipeline.ARTICLE_COLUMNS))
 
 

@@ -154,21 +154,6 @@ def test_compiled_rules_agree_with_the_tree_walk(parts, texts):
         assert compiled(Document.from_tokens(words)) is matches(node, Document.from_tokens(words))
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from([*WORDS, "۱۴۰۲", "a"]), max_size=30))
-def test_shingles_are_the_crc32_of_each_four_word_window(words):
-    import zlib
-
-    from didban.monitoring.dedup import shingles
-
-    if len(words) >= 4:
-        expected = {zlib.crc32(" ".join(words[i : i + 4]).encode())
-                    for i in range(len(words) - 3)}  # fmt: skip
-    else:
-        expected = {zlib.crc32(" ".join(words).encode())} if words else set()
-    assert shingles(words) == expected
-
-
 def test_pickup_matcher_gives_each_items_containment():
     """The bincount matcher agrees with |item ∩ article| / |item| for every item."""
     import random
