@@ -21,8 +21,10 @@ The same tree compiles to an SQLite FTS5 MATCH string and a PostgreSQL ``to_tsqu
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -307,18 +309,22 @@ def _only_negative(node: Node) -> bool:
 class Document:
     """One normalised text, built once and matched by many rules.
 
-    Word membership is a set, a phrase is a substring of the space-joined tokens (tokens
-    hold no spaces, so " a b " occurs exactly where the tokens a, b follow each other);
-    token positions (for NEAR) and the sorted vocabulary (for prefix*) are built only when a
-    rule needs them.
+    Word membership is a set. The compiled rules test phrases, prefixes and NEAR on the text
+    joined with spaces (" a b c "): tokens hold no spaces, so " a b " occurs exactly where the
+    tokens a, b follow each other, " an" exactly where a token starts with «an», and the
+    token index of an occurrence is the number of spaces before it. The text is joined when a
+    rule first needs it; should a token hold a space after all, it is not joined and those
+    tests fall back on token positions. Token positions and the sorted vocabulary (for the
+    tree walk, ``matches``) are built only when asked for.
     """
 
-    __slots__ = ("_positions", "_sets", "_vocabulary", "text", "vocab", "words")
+    __slots__ = ("_found", "_joined", "_positions", "_sets", "_vocab", "_vocabulary", "words")
 
     def __init__(self, words: list[str]):
         self.words = words
-        self.vocab = set(words)
-        self.text = " " + " ".join(words) + " "
+        self._vocab: set[str] | None = None
+        self._joined: str | bool | None = None  # None: not yet; False: a token holds a space
+        self._found: dict[str, list] | None = None  # where each needle occurs
         self._positions: dict[str, list[int]] | None = None
         self._vocabulary: list[str] | None = None
         self._sets: dict[str, set[int]] = {}
@@ -326,6 +332,25 @@ class Document:
     @classmethod
     def from_tokens(cls, words: list[str]) -> Document:
         return cls(words)
+
+    @property
+    def vocab(self) -> set[str]:
+        """The set of the tokens."""
+        if self._vocab is None:
+            self._vocab = set(self.words)
+        return self._vocab
+
+    @property
+    def text(self) -> str:
+        """The tokens joined with spaces, with a space at each end."""
+        return " " + " ".join(self.words) + " "
+
+    def joined(self) -> str | bool:
+        """``text`` when no token holds a space (the substring tests are exact), else False."""
+        if self._joined is None:
+            text = " ".join(["", *self.words, ""])
+            self._joined = text if text.count(" ") == len(self.words) + 1 else False
+        return self._joined
 
     @property
     def positions(self) -> dict[str, list[int]]:
@@ -492,29 +517,6 @@ def to_tsquery(node: Node) -> str:
 
 # --- many rules at once -------------------------------------------------------------------
 
-
-def _trigger(node: Node) -> frozenset[str] | None:
-    """Words of which at least one must be in a text for the rule to match (None: unknown)."""
-    if isinstance(node, Term):
-        return None if node.prefix else frozenset({node.word})
-    if isinstance(node, Phrase):
-        return frozenset({node.words[0]})
-    if isinstance(node, Near):
-        return _trigger(node.left)
-    if isinstance(node, Or):
-        found: set[str] = set()
-        for part in node.parts:
-            sub = _trigger(part)
-            if sub is None:
-                return None
-            found |= sub
-        return frozenset(found)
-    if isinstance(node, And):
-        options = [t for t in (_trigger(p) for p in node.parts) if t is not None]
-        return min(options, key=len) if options else None
-    return None
-
-
 Matcher = Callable[[Document], bool]
 
 # Cheaper tests first inside AND/OR (the result does not depend on the order).
@@ -536,107 +538,451 @@ def _needed(node: Node) -> frozenset[str]:
     return frozenset()
 
 
+def _clauses(node: Node) -> set[frozenset[str]]:
+    """Sets of words such that a text matching the node holds at least one word of each.
+
+    Also true where a NEAR side has a span in ``_starts`` (an AND or NOT inside an OR there
+    has no span, so it is never the part that occurs)."""
+    if isinstance(node, Term):
+        return set() if node.prefix else {frozenset({node.word})}
+    if isinstance(node, Phrase):
+        return {frozenset({word}) for word in node.words}
+    if isinstance(node, Near):
+        return _clauses(node.left) | _clauses(node.right)
+    if isinstance(node, And):
+        return set().union(*(_clauses(p) for p in node.parts))
+    if isinstance(node, Or):
+        out = {frozenset({word}) for word in _needed(node)}
+        parts = [sorted(_clauses(p), key=_clause_order)[:3] for p in node.parts]
+        if all(parts) and len(parts) <= 4:
+            # Some part matches, so a clause of it holds: any union of one clause of each.
+            out.update(frozenset().union(*pick) for pick in itertools.product(*parts))
+        elif all(parts):
+            out.add(frozenset().union(*(p[0] for p in parts)))
+        return _minimal(out)
+    return set()
+
+
+def _minimal(clauses: set[frozenset[str]]) -> set[frozenset[str]]:
+    """Without the clauses that hold whenever a smaller one does."""
+    return {c for c in clauses if not any(o < c for o in clauses)}
+
+
+def _clause_order(clause: frozenset[str]) -> tuple:
+    """Likely the rarest first: single words before alternatives, long words before short."""
+    return (len(clause), -max(map(len, clause)), sorted(clause))
+
+
+def _plain(node: Node) -> bool:
+    """Whether every word of the rule is non-empty and without spaces (the substring tests
+    need it; the parser never makes others, but a hand-built tree might)."""
+    if isinstance(node, Term):
+        return bool(node.word) and " " not in node.word
+    if isinstance(node, Phrase):
+        return all(word and " " not in word for word in node.words)
+    if isinstance(node, Near):
+        return _plain(node.left) and _plain(node.right)
+    if isinstance(node, Not):
+        return _plain(node.part)
+    return all(_plain(p) for p in node.parts)
+
+
 @lru_cache(maxsize=4096)
 def compile_rule(node: Node) -> Matcher:
     """The rule as nested closures: the same answer as ``matches`` without walking the tree.
 
-    The words the rule needs are checked first as one subset test; inside AND and OR, plain
-    words are tested together as sets too.
+    The words the rule needs are checked first as one subset test, and not again inside;
+    inside AND and OR, plain words are tested together as sets too. Phrases, prefixes and
+    NEAR are substring searches in the joined text (see ``Document``).
     """
-    body = _compile(node)
+    test = _build(node, frozenset())
+    return lambda doc: test(doc, doc.vocab)
+
+
+# The closures take the document and a set of its words that holds at least every word the
+# rule asks about: the whole vocabulary, or (in a RuleSet) those of all its rules.
+Test = Callable[[Document, AbstractSet[str]], bool]
+
+
+def _build(node: Node, known: frozenset[str]) -> Test:
+    """The test of a node in a text known to hold the words ``known``."""
+    if not _plain(node):
+        return lambda doc, vocab: matches(node, doc)
     needed = _needed(node)
+    body = _compile(node, known | needed)
+    needed -= known
     if not needed:
         return body
-    return lambda doc: needed <= doc.vocab and body(doc)
+    if len(needed) == 1:
+        (word,) = needed
+        return lambda doc, vocab: word in vocab and body(doc, vocab)
+    return lambda doc, vocab: needed <= vocab and body(doc, vocab)
 
 
-def _compile(node: Node) -> Matcher:
+def _compile(node: Node, known: frozenset[str]) -> Test:
     if isinstance(node, Term):
         word = node.word
         if node.prefix:
-            return lambda doc: doc.has_prefix(word)
-        return lambda doc: word in doc.vocab
+            head = " " + word
+
+            def prefixed(doc: Document, vocab: AbstractSet[str]) -> bool:
+                text = doc._joined
+                if text is None:
+                    text = doc.joined()
+                return head in text if text else doc.has_prefix(word)
+
+            return prefixed
+        if word in known:
+            return lambda doc, vocab: True
+        return lambda doc, vocab: word in vocab
     if isinstance(node, Phrase):
         needle = " " + " ".join(node.words) + " "
-        return lambda doc: needle in doc.text
+
+        def phrase(doc: Document, vocab: AbstractSet[str]) -> bool:
+            text = doc._joined
+            if text is None:
+                text = doc.joined()
+            return needle in text if text else bool(_starts(node, doc))
+
+        return phrase
     if isinstance(node, Not):
-        inner = compile_rule(node.part)
-        return lambda doc: not inner(doc)
+        inner = _build(node.part, known)
+        return lambda doc, vocab: not inner(doc, vocab)
     if isinstance(node, And | Or):
         plain = frozenset(p.word for p in node.parts if isinstance(p, Term) and not p.prefix)
         rest = [p for p in node.parts if not (isinstance(p, Term) and not p.prefix)]
-        parts = tuple(compile_rule(p) for p in sorted(rest, key=lambda p: _COST[type(p)]))
+        parts = tuple(_build(p, known) for p in sorted(rest, key=lambda p: _COST[type(p)]))
         if isinstance(node, And):
+            plain -= known
+            if not plain and len(parts) == 1:
+                return parts[0]
 
-            def all_of(doc: Document) -> bool:
-                if not plain <= doc.vocab:
+            def all_of(doc: Document, vocab: AbstractSet[str]) -> bool:
+                if not plain <= vocab:
                     return False
                 for part in parts:  # noqa: SIM110 - no generator per call
-                    if not part(doc):
+                    if not part(doc, vocab):
                         return False
                 return True
 
             return all_of
+        if plain & known:
+            return lambda doc, vocab: True
 
-        def any_of(doc: Document) -> bool:
-            if not plain.isdisjoint(doc.vocab):
+        def any_of(doc: Document, vocab: AbstractSet[str]) -> bool:
+            if not plain.isdisjoint(vocab):
                 return True
             for part in parts:  # noqa: SIM110 - no generator per call
-                if part(doc):
+                if part(doc, vocab):
                     return True
             return False
 
         return any_of
-    # NEAR: both sides must occur before their token positions are worth computing.
-    left, right = compile_rule(node.left), compile_rule(node.right)
+    # NEAR: the words of both sides are known to occur; find where each side does.
     distance = node.distance
+    if _needle(node.left) and _needle(node.right):
+        # Words or phrases: the wider side first, the more likely to be missing.
+        sides = sorted((node.left, node.right), key=lambda side: -len(_needle(side)))
+        (first_needle, first_width), (second_needle, second_width) = map(_needle, sides)
 
-    def near(doc: Document) -> bool:
-        if not (left(doc) and right(doc)):
-            return False
-        return _near_any(_starts(node.left, doc), _starts(node.right, doc), distance)
+        def near_words(doc: Document, vocab: AbstractSet[str]) -> bool:
+            text = doc._joined
+            if text is None:
+                text = doc.joined()
+            if not text:
+                return bool(_starts(node, doc))
+            found = doc._found
+            if found is None:
+                found = doc._found = {}
+            first = found.get(first_needle)
+            if first is None:
+                second = found.get(second_needle)
+                if second is not None:  # already found for another rule: start there
+                    return bool(second) and _near_nearest(
+                        text, second, second_width, first_needle, first_width, distance
+                    )
+                first = found[first_needle] = _find_all(text, first_needle)
+            if not first:
+                return False
+            second = found.get(second_needle)
+            if second is None:
+                return _near_nearest(
+                    text, first, first_width, second_needle, second_width, distance
+                )
+            return _near_starts(text, first, first_width, second, second_width, distance)
+
+        return near_words
+    left, right = _spans(node.left), _spans(node.right)
+
+    def near(doc: Document, vocab: AbstractSet[str]) -> bool:
+        text = doc._joined
+        if text is None:
+            text = doc.joined()
+        if not text:
+            return bool(_starts(node, doc))
+        found = doc._found
+        if found is None:
+            found = doc._found = {}
+        first = left(text, found)
+        return bool(first) and _near_chars(text, first, right(text, found), distance)
 
     return near
 
 
-def _near_any(left: list[tuple[int, int]], right: list[tuple[int, int]], distance: int) -> bool:
-    """Whether some right span lies at most ``distance`` words after or before a left span
-    (the test of ``_starts`` for Near, by bisection instead of every pair)."""
-    if not left or not right:
+def _needle(node: Node) -> tuple[str, int] | None:
+    """For a word or phrase: " a b " and the offset of its last space, else None."""
+    if isinstance(node, Phrase):
+        needle = " " + " ".join(node.words) + " "
+    elif isinstance(node, Term) and not node.prefix:
+        needle = " " + node.word + " "
+    else:
+        return None
+    return needle, len(needle) - 1
+
+
+def _find_all(text: str, needle: str) -> list[int]:
+    """Where the needle occurs, overlaps included (" a a " twice in " a a a ")."""
+    out = []
+    at = text.find(needle)
+    while at >= 0:
+        out.append(at)
+        at = text.find(needle, at + 1)
+    return out
+
+
+def _near_nearest(
+    text: str, left: list[int], left_width: int, needle: str, width: int, most: int
+) -> bool:
+    """``_near_starts`` without finding every occurrence of the right side: for each left
+    span (in order) the nearest right one after it and before it, each search going on from
+    where the last one stopped."""
+    after = -2  # the nearest start at or after the last end looked at; -1: none is left
+    before = -1  # the last start found so far of a span ending before the last left start
+    searched = 0  # starts from here on have not been looked at for ``before``
+    for start in left:
+        end = start + left_width
+        if after != -1 and after < end:
+            after = text.find(needle, end)
+        if after >= 0 and (after - end <= most or text.count(" ", end, after) <= most):
+            return True
+        found = text.rfind(needle, searched, start + 1)  # ends at or before start
+        if found >= 0:
+            before = found
+        searched = max(searched, start - width + 1)
+        if before >= 0:
+            before_end = before + width
+            if start - before_end <= most or text.count(" ", before_end, start) <= most:
+                return True
+    return False
+
+
+def _near_starts(
+    text: str, left: list[int], left_width: int, right: list[int], right_width: int, most: int
+) -> bool:
+    """``_near_chars`` for sides of one width each, given as sorted lists of starts."""
+    if not right:
+        return False
+    if len(right) < len(left):
+        left, left_width, right, right_width = right, right_width, left, left_width
+    last = len(right) - 1
+    for start in left:
+        end = start + left_width
+        i = bisect.bisect_left(right, end)  # the first right span starting after this one
+        if i <= last:
+            after = right[i]
+            if after - end <= most or text.count(" ", end, after) <= most:
+                return True
+        j = bisect.bisect_right(right, start - right_width) - 1  # the last one ending before
+        if j >= 0:
+            before = right[j] + right_width
+            if start - before <= most or text.count(" ", before, start) <= most:
+                return True
+    return False
+
+
+Spans = list[tuple[int, int]]
+# Per text: where each needle occurs (starts; (start, end) spans for a prefix).
+Found = dict[str, list]
+
+
+def _spans(node: Node) -> Callable[[str, dict[str, Spans]], Spans]:
+    """The spans of ``_starts`` as character offsets in the joined text: from the space
+    before the first token to the space after the last. Tokens hold no spaces, so spans
+    keep their order, and the tokens between two spans are the spaces between them."""
+    if isinstance(node, Or):
+        parts = [_spans(p) for p in node.parts]
+
+        def either(text: str, found: Found) -> Spans:
+            spans: Spans = []
+            for part in parts:
+                spans.extend(part(text, found))
+            return spans
+
+        return either
+    if isinstance(node, Near):
+        left, right = _spans(node.left), _spans(node.right)
+        distance = node.distance
+
+        def pairs(text: str, found: Found) -> Spans:
+            spans = []
+            others = right(text, found)
+            for a in left(text, found):
+                for b in others:
+                    if _close(text, a, b, distance) or _close(text, b, a, distance):
+                        spans.append((min(a[0], b[0]), max(a[1], b[1])))
+            return spans
+
+        return pairs
+    if isinstance(node, Phrase):
+        needle = " " + " ".join(node.words) + " "
+    elif isinstance(node, Term) and not node.prefix:
+        needle = " " + node.word + " "
+    elif isinstance(node, Term):
+        needle = " " + node.word
+
+        def prefixed(text: str, found: Found) -> Spans:
+            spans = found.get(needle)
+            if spans is None:
+                spans = found[needle] = []
+                at = text.find(needle)
+                while at >= 0:
+                    end = text.find(" ", at + 1)
+                    spans.append((at, end))
+                    at = text.find(needle, end)
+            return spans
+
+        return prefixed
+    else:  # AND and NOT have no span (as in _starts)
+        return lambda text, found: []
+    width = len(needle) - 1
+
+    def occurrences(text: str, found: Found) -> Spans:
+        starts = found.get(needle)
+        if starts is None:
+            starts = found[needle] = _find_all(text, needle)
+        return [(at, at + width) for at in starts]
+
+    return occurrences
+
+
+def _close(text: str, a: tuple[int, int], b: tuple[int, int], distance: int) -> bool:
+    """Whether span b starts after span a ends with at most ``distance`` tokens between."""
+    return b[0] >= a[1] and (b[0] - a[1] <= distance or text.count(" ", a[1], b[0]) <= distance)
+
+
+def _near_chars(text: str, left: Spans, right: Spans, distance: int) -> bool:
+    """Whether some right span lies at most ``distance`` tokens after or before a left span
+    (the test of ``_starts`` for Near): the nearest one on each side, found by bisection."""
+    if not right:
         return False
     starts = sorted(b[0] for b in right)
     ends = sorted(b[1] for b in right)
     for a_start, a_end in left:
-        i = bisect.bisect_right(starts, a_end)  # the first right span starting after a
-        if i < len(starts) and starts[i] - a_end <= distance + 1:
+        i = bisect.bisect_left(starts, a_end)  # the first right span starting after a
+        if i < len(starts) and (
+            starts[i] - a_end <= distance or text.count(" ", a_end, starts[i]) <= distance
+        ):
             return True
-        j = bisect.bisect_left(ends, a_start - distance - 1)  # ending within reach before a
-        if j < len(ends) and ends[j] < a_start:
+        j = bisect.bisect_right(ends, a_start) - 1  # the last one ending before a
+        if j >= 0 and (
+            a_start - ends[j] <= distance or text.count(" ", ends[j], a_start) <= distance
+        ):
             return True
     return False
 
 
+# At most this many clauses of a rule go into the index (the compiled rule checks the rest).
+_INDEX_CLAUSES = 8
+
+
 class RuleSet:
-    """Match many rules against one text: only rules whose trigger words occur are evaluated,
-    each compiled to closures once."""
+    """Match many rules against one text, each compiled to closures once; only rules whose
+    clauses (``_clauses``) all hold in the text are evaluated.
+
+    The index is one integer per word with a bit per rule and clause: bit ``k * len(rules) + n``
+    is set when the word is in clause k of rule n (and in ``free`` when rule n has fewer
+    clauses). OR-ing the integers of the text's words and AND-ing the clause slices together
+    leaves the bits of the rules to evaluate, in rule order.
+    """
 
     def __init__(self, rules: list[tuple[object, Node]]):
         self.rules = rules
         self.compiled = [compile_rule(node) for _key, node in rules]
-        self.always: list[int] = []
-        self.by_word: dict[str, list[int]] = {}
-        for n, (_key, node) in enumerate(rules):
-            trigger = _trigger(node)
-            if trigger is None:
-                self.always.append(n)
-            else:
-                for word in trigger:
-                    self.by_word.setdefault(word, []).append(n)
-        self.trigger_words = frozenset(self.by_word)
+        count = len(rules)
+        chosen = []
+        self._run = []
+        universe: set[str] = set()
+        for _key, node in rules:
+            universe |= _words_asked(node)
+            clauses = sorted(_clauses(node), key=_clause_order)[:_INDEX_CLAUSES]
+            chosen.append(clauses)
+            # The words of one-word clauses are known to occur when the rule is evaluated.
+            covered = frozenset(next(iter(c)) for c in clauses if len(c) == 1)
+            self._run.append(_build_known(node, covered))
+        slots = 1
+        while slots < max(map(len, chosen), default=1):
+            slots *= 2
+        masks: dict[str, int] = {}
+        free = 0
+        for n, clauses in enumerate(chosen):
+            for k in range(slots):
+                bit = 1 << (k * count + n)
+                if k >= len(clauses):
+                    free |= bit
+                    continue
+                for word in clauses[k]:
+                    masks[word] = masks.get(word, 0) | bit
+        self._universe = frozenset(universe)
+        self._masks = masks
+        self._indexed = frozenset(masks)
+        self._free = free
+        self._shifts = tuple(half * count for half in _halves(slots))
+        self._low = (1 << count) - 1
 
     def matching(self, doc: Document) -> list[object]:
-        candidates = set(self.always)
-        for word in self.trigger_words & doc.vocab:
-            candidates.update(self.by_word[word])
-        rules, compiled = self.rules, self.compiled
-        return [rules[n][0] for n in sorted(candidates) if compiled[n](doc)]
+        # The words of the text that some rule asks about: enough for every test.
+        vocab = doc._vocab
+        present = self._universe.intersection(doc.words if vocab is None else vocab)
+        masks = self._masks
+        found = self._free
+        for word in present & self._indexed:
+            found |= masks[word]
+        for shift in self._shifts:
+            found &= found >> shift
+        found &= self._low
+        rules, run = self.rules, self._run
+        out = []
+        while found:
+            low = found & -found
+            found ^= low
+            n = low.bit_length() - 1
+            if run[n](doc, present):
+                out.append(rules[n][0])
+        return out
+
+
+def _words_asked(node: Node) -> set[str]:
+    """Every word whose presence the compiled tests of the node ask about."""
+    if isinstance(node, Term):
+        return set() if node.prefix else {node.word}
+    if isinstance(node, Phrase):
+        return set(node.words)
+    if isinstance(node, Near):
+        return _words_asked(node.left) | _words_asked(node.right)
+    if isinstance(node, Not):
+        return _words_asked(node.part)
+    return set().union(*(_words_asked(p) for p in node.parts))
+
+
+@lru_cache(maxsize=4096)
+def _build_known(node: Node, known: frozenset[str]) -> Test:
+    return _build(node, known)
+
+
+def _halves(slots: int) -> list[int]:
+    """slots/2, slots/4, …, 1 (slots a power of two): the shifts that AND the slices."""
+    out = []
+    while slots > 1:
+        slots //= 2
+        out.append(slots)
+    return out
