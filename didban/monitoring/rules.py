@@ -327,7 +327,7 @@ class Document:
         self._found: dict[str, list] | None = None  # where each needle occurs
         self._positions: dict[str, list[int]] | None = None
         self._vocabulary: list[str] | None = None
-        self._sets: dict[str, set[int]] = {}
+        self._sets: dict[str, set[int]] | None = None
 
     @classmethod
     def from_tokens(cls, words: list[str]) -> Document:
@@ -414,6 +414,8 @@ def _starts(node: Node, doc: Document) -> list[tuple[int, int]]:
 
 def _position_set(doc: Document, word: str) -> set[int]:
     cache = doc._sets
+    if cache is None:
+        cache = doc._sets = {}
     if word not in cache:
         cache[word] = set(doc.positions.get(word, ()))
     return cache[word]
@@ -656,6 +658,9 @@ def _compile(node: Node, known: frozenset[str]) -> Test:
             plain -= known
             if not plain and len(parts) == 1:
                 return parts[0]
+            if not plain and len(parts) == 2:
+                first, second = parts
+                return lambda doc, vocab: first(doc, vocab) and second(doc, vocab)
 
             def all_of(doc: Document, vocab: AbstractSet[str]) -> bool:
                 if not plain <= vocab:
@@ -668,6 +673,12 @@ def _compile(node: Node, known: frozenset[str]) -> Test:
             return all_of
         if plain & known:
             return lambda doc, vocab: True
+        if plain and len(parts) == 1:
+            (only,) = parts
+            return lambda doc, vocab: not plain.isdisjoint(vocab) or only(doc, vocab)
+        if not plain and len(parts) == 2:
+            first, second = parts
+            return lambda doc, vocab: first(doc, vocab) or second(doc, vocab)
 
         def any_of(doc: Document, vocab: AbstractSet[str]) -> bool:
             if not plain.isdisjoint(vocab):
@@ -913,29 +924,24 @@ class RuleSet:
         self._run = []
         universe: set[str] = set()
         for _key, node in rules:
-            universe |= _words_asked(node)
-            clauses = sorted(_clauses(node), key=_clause_order)[:_INDEX_CLAUSES]
+            clauses, asked, test = _indexed(node)
+            universe |= asked
             chosen.append(clauses)
-            # The words of one-word clauses are known to occur when the rule is evaluated.
-            covered = frozenset(next(iter(c)) for c in clauses if len(c) == 1)
-            self._run.append(_build_known(node, covered))
+            self._run.append(test)
         slots = 1
         while slots < max(map(len, chosen), default=1):
             slots *= 2
-        masks: dict[str, int] = {}
-        free = 0
+        size = (slots * count + 7) // 8
+        bits: dict[str, bytearray] = {word: bytearray(size) for word in universe}
+        free = bytearray(size)
         for n, clauses in enumerate(chosen):
             for k in range(slots):
-                bit = 1 << (k * count + n)
-                if k >= len(clauses):
-                    free |= bit
-                    continue
-                for word in clauses[k]:
-                    masks[word] = masks.get(word, 0) | bit
-        self._universe = frozenset(universe)
-        self._masks = masks
-        self._indexed = frozenset(masks)
-        self._free = free
+                at = k * count + n
+                for bitmap in [bits[word] for word in clauses[k]] if k < len(clauses) else [free]:
+                    bitmap[at >> 3] |= 1 << (at & 7)
+        self._universe = frozenset(bits)
+        self._masks = {word: int.from_bytes(bitmap, "little") for word, bitmap in bits.items()}
+        self._free = int.from_bytes(free, "little")
         self._shifts = tuple(half * count for half in _halves(slots))
         self._low = (1 << count) - 1
 
@@ -945,7 +951,7 @@ class RuleSet:
         present = self._universe.intersection(doc.words if vocab is None else vocab)
         masks = self._masks
         found = self._free
-        for word in present & self._indexed:
+        for word in present:
             found |= masks[word]
         for shift in self._shifts:
             found &= found >> shift
@@ -975,8 +981,13 @@ def _words_asked(node: Node) -> set[str]:
 
 
 @lru_cache(maxsize=4096)
-def _build_known(node: Node, known: frozenset[str]) -> Test:
-    return _build(node, known)
+def _indexed(node: Node) -> tuple[list[frozenset[str]], frozenset[str], Test]:
+    """The clauses of a rule that go into a RuleSet's index, the words its tests ask about,
+    and its test for a text where those clauses hold."""
+    clauses = sorted(_clauses(node), key=_clause_order)[:_INDEX_CLAUSES]
+    # The words of one-word clauses are known to occur when the rule is evaluated.
+    covered = frozenset(next(iter(c)) for c in clauses if len(c) == 1)
+    return clauses, frozenset(_words_asked(node)), _build(node, covered)
 
 
 def _halves(slots: int) -> list[int]:
