@@ -573,14 +573,19 @@ def _trafilatura_options(fast: bool):
     )
 
 
+_XML_UNSAFE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _trafilatura_body(root, *, fast: bool = True) -> str:
     # trafilatura drops every non-printable character, ZWNJ included («رسانه‌ها» would become
     # «رسانهها», another word): it travels as «¬», a printable stand-in.
+    # A text node may hold control characters the HTML parser kept (U+0008…) that lxml refuses
+    # to set back: they are dropped with the replacement, as trafilatura would drop them.
     for el in root.iter():
         if el.text and ZWNJ in el.text:
-            el.text = el.text.replace(ZWNJ, "¬")
+            el.text = _XML_UNSAFE_RE.sub("", el.text.replace(ZWNJ, "¬"))
         if el.tail and ZWNJ in el.tail:
-            el.tail = el.tail.replace(ZWNJ, "¬")
+            el.tail = _XML_UNSAFE_RE.sub("", el.tail.replace(ZWNJ, "¬"))
     try:
         doc = trafilatura.bare_extraction(root, options=_trafilatura_options(fast))
     except Exception as exc:  # trafilatura raises many kinds on hostile markup
