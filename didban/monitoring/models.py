@@ -226,18 +226,17 @@ class ArticleBand(models.Model):
     org_id_copy = models.BigIntegerField()
     key = models.BigIntegerField()
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bands")
-    # The article's published time, copied so the story window is applied in the index
-    # without reading the (large) article rows.
-    published_at = models.DateTimeField()
+    # The article's published time (seconds since 1970), so a worker loading the band keys
+    # applies the story window without reading the article rows.
+    published = models.BigIntegerField()
 
     class Meta:
         indexes = [
-            # "Articles of this organisation sharing any of these band keys, published since",
-            # answered from the index alone (it holds the article id too).
-            models.Index(
-                fields=["org_id_copy", "key", "published_at", "article"],
-                name="monitoring_band_lookup",
-            ),
+            # Rows are appended in id order and read by workers in id order ("written since I
+            # last looked"): the band keys themselves are looked up in the workers' memory
+            # (pipeline.BandMemory), not in a database index whose random keys cost a page
+            # write each.
+            models.Index(fields=["org_id_copy", "id"], name="monitoring_band_order"),
         ]
 
     def __str__(self) -> str:

@@ -43,6 +43,8 @@ PICKUP_MIN_CONTAINMENT = 0.5
 PICKUP_WHOLE = 0.8
 # How far in the future a feed's date may lie before it is taken as wrong.
 FUTURE_SLACK = timedelta(hours=1)
+# The first key of PostgreSQL's two-key advisory lock taken by an organisation's ingest.
+INGEST_LOCK = 0x4D4F4E  # "MON"
 
 
 @dataclass
@@ -212,6 +214,129 @@ def recent_articles() -> RecentArticles:
     return _recent
 
 
+class BandMemory:
+    """The LSH band keys of an organisation's recent articles, in the worker's memory.
+
+    Looking band keys up in a database index costs a random page write per key on insert (16
+    an article: most of the write-ahead log of an ingest) and a page read per key on lookup.
+    The band rows are instead appended to ``ArticleBand`` in id order (its index is
+    ``(org_id_copy, id)``) and each worker keeps the keys of the organisation's last
+    ``capacity`` articles as sorted numpy arrays: a large part merged now and then and a small
+    recent part, looked up with ``searchsorted``.
+
+    Before each batch the rows with an id above ``synced`` are read (those of other workers and
+    of this worker's earlier batches) and used at once; they are merged when the transaction
+    commits, so a rolled-back row is never kept. Ingest transactions of one organisation are
+    serialised (SQLite's write lock; an advisory lock on PostgreSQL), so a row with a lower id
+    can not appear after a higher one was read.
+    """
+
+    DELTA_LIMIT = 1 << 17  # band rows in the recent part before it is merged into the large one
+
+    def __init__(self, org_id: int, capacity: int):
+        self.org_id = org_id
+        self.limit = capacity * dedup.BANDS  # band rows kept
+        self.synced = 0  # the highest band row id merged
+        self.loaded = False
+        empty = _band_arrays([])
+        self.main = empty
+        self.delta = empty
+
+    def load(self) -> None:
+        """The band rows of the organisation's last ``capacity`` articles (a new worker)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT MAX(id) FROM {_table(ArticleBand)} WHERE org_id_copy = %s",  # noqa: S608
+                [self.org_id],
+            )
+            top = cursor.fetchone()[0] or 0
+        rows = self.read(max(0, top - self.limit))
+        self.main = _band_arrays(rows)
+        self.synced = int(self.main[3].max()) if len(rows) else 0
+        self.loaded = True
+
+    def read(self, after: int) -> list[tuple]:
+        """(key, article_id, published, id) of the band rows with an id above ``after``."""
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('key')}, article_id, published, id FROM {_table(ArticleBand)} "  # noqa: S608
+                "WHERE org_id_copy = %s AND id > %s ORDER BY id",
+                [self.org_id, after],
+            )
+            return cursor.fetchall()
+
+    def merge(self, part: tuple[np.ndarray, ...]) -> None:
+        """Add committed rows (read by ``read``) whose id is above ``synced``."""
+        keep = part[3] > self.synced
+        if not keep.any():
+            return
+        part = tuple(column[keep] for column in part)
+        self.synced = int(part[3].max())
+        self.delta = _merge_sorted(self.delta, part)
+        if len(self.delta[0]) > self.DELTA_LIMIT:
+            merged = _merge_sorted(self.main, self.delta)
+            if len(merged[0]) > self.limit:  # forget the oldest rows (lowest ids)
+                newest = merged[3] > np.partition(merged[3], -self.limit)[-self.limit] - 1
+                merged = tuple(column[newest] for column in merged)
+            self.main, self.delta = merged, _band_arrays([])
+
+    def lookup(self, keys: list[int], extra, since: float) -> dict[int, list[int]]:
+        """band key -> article ids holding it, published at ``since`` or later, from the
+        merged rows and ``extra`` (rows read for this batch, not yet merged)."""
+        wanted = np.unique(np.array(keys, dtype=np.uint64))
+        found: dict[int, list[int]] = defaultdict(list)
+        for part in (self.main, self.delta, extra):
+            part_keys = part[0]
+            if not len(part_keys):
+                continue
+            left = np.searchsorted(part_keys, wanted, "left")
+            right = np.searchsorted(part_keys, wanted, "right")
+            counts = right - left
+            hit = counts > 0
+            if not hit.any():
+                continue
+            left, counts = left[hit], counts[hit]
+            positions = np.repeat(left - (np.cumsum(counts) - counts), counts) + np.arange(
+                int(counts.sum())
+            )
+            owners = np.repeat(wanted[hit], counts)
+            recent = part[2][positions] >= since
+            for key, article_id in zip(
+                owners[recent].tolist(), part[1][positions][recent].tolist(), strict=True
+            ):
+                found[key].append(article_id)
+        return found
+
+
+def _band_arrays(rows: list[tuple]) -> tuple[np.ndarray, ...]:
+    """(keys, article ids, published, row ids) sorted by key, from band rows."""
+    keys = np.array([r[0] for r in rows], dtype=np.uint64)
+    order = np.argsort(keys, kind="stable")
+    return (
+        keys[order],
+        np.array([r[1] for r in rows], dtype=np.int64)[order],
+        np.array([r[2] for r in rows], dtype=np.int64)[order],
+        np.array([r[3] for r in rows], dtype=np.int64)[order],
+    )
+
+
+def _merge_sorted(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]) -> tuple:
+    keys = np.concatenate([a[0], b[0]])
+    order = np.argsort(keys, kind="stable")
+    return tuple(np.concatenate([x, y])[order] for x, y in zip(a, b, strict=True))
+
+
+_bands: dict[int, BandMemory] = {}
+
+
+def band_memory(org_id: int) -> BandMemory:
+    memory = _bands.get(org_id)
+    if memory is None:
+        memory = _bands[org_id] = BandMemory(org_id, settings.MONITORING_RECENT_ARTICLES)
+    return memory
+
+
 def _epoch(value) -> float:
     """Seconds since 1970 of a database datetime (SQLite gives text in UTC)."""
     if isinstance(value, str):
@@ -320,6 +445,7 @@ def forget_cached() -> None:
     if _recent is not None:
         _recent.clear()
     matchers.cached.clear()
+    _bands.clear()
 
 
 class Ingestor:
@@ -346,6 +472,7 @@ class Ingestor:
         self.known_keys: set[str] = set()
         self.known_hashes: set[str] = set()
         self.recent = recent_articles()
+        self.bands = band_memory(self.org.pk)
 
     def _matcher_for(self, earliest: datetime) -> PickupMatcher:
         """Our items published in the window before the earliest article of the batch."""
@@ -365,6 +492,11 @@ class Ingestor:
         return rows
 
     def ingest(self, entries: list[Entry]) -> IngestReport:
+        if connection.vendor == "postgresql":
+            # One ingest transaction at a time per organisation (SQLite's write lock gives the
+            # same): band rows become visible in id order, see BandMemory.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [INGEST_LOCK, self.org.pk])
         batch = self._prepare(entries)
         if not batch:
             return self.report
@@ -464,17 +596,18 @@ class Ingestor:
 
     def _stored_candidates(self, batch: list[_Prepared]) -> dict[int, list[int]]:
         """band key -> ids of stored articles of the organisation sharing it, published in the
-        story window of the batch's earliest article (from the band index alone)."""
-        earliest = min(p.published_at for p in batch) - STORY_WINDOW
-        stored: dict[int, list[int]] = defaultdict(list)
-        for key, article_id in self._select_in(
-            f"SELECT {connection.ops.quote_name('key')}, article_id FROM {_table(ArticleBand)} "  # noqa: S608
-            f"WHERE org_id_copy = %s AND published_at >= %s AND {connection.ops.quote_name('key')} IN",
-            [self.org.pk, connection.ops.adapt_datetimefield_value(earliest)],
-            list({k for p in batch for k in p.keys}),
-        ):
-            stored[key].append(article_id)
-        return stored
+        story window of the batch's earliest article (from the worker's band memory, brought
+        up to date with the rows written since it last looked)."""
+        memory = self.bands
+        if not memory.loaded:
+            memory.load()
+        unmerged = memory.read(memory.synced)
+        extra = _band_arrays(unmerged)
+        if unmerged:
+            transaction.on_commit(lambda: memory.merge(extra))
+        # Band rows hold whole seconds: a second earlier, and the exact test comes later.
+        earliest = min(p.published for p in batch) - STORY_WINDOW.total_seconds() - 1
+        return memory.lookup([k for p in batch for k in p.keys], extra, earliest)
 
     def _candidate_table(self, ids: np.ndarray) -> tuple[np.ndarray, ...]:
         """(ids, published, stories, signatures) of the stored candidates, in id order: from
@@ -659,8 +792,8 @@ class Ingestor:
         org_id = self.org.pk
         _executemany(
             f"INSERT INTO {_table(ArticleBand)} (org_id_copy, {connection.ops.quote_name('key')}, "  # noqa: S608
-            "article_id, published_at) VALUES (%s, %s, %s, %s)",
-            [(org_id, k, p.id, p.row[9]) for p in batch for k in p.keys],
+            "article_id, published) VALUES (%s, %s, %s, %s)",
+            [(org_id, k, p.id, int(p.published)) for p in batch for k in p.keys],
         )
         self._remember(batch)
         self.report.new += len(batch)

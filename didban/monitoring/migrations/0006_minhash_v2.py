@@ -6,6 +6,8 @@ signature and LSH band keys are computed again from its stored normalised text, 
 computes them now. Articles written before and after would otherwise never meet in a story.
 """
 
+from datetime import UTC
+
 from django.db import migrations
 
 CHUNK = 2000
@@ -30,7 +32,7 @@ def recompute(apps, schema_editor):
         )
         ArticleBand.objects.bulk_create(
             [
-                ArticleBand(org_id_copy=org_id, key=key, article_id=a, published_at=published)
+                ArticleBand(org_id_copy=org_id, key=key, article_id=a, published=published)
                 for a, org_id, published, sig in pending
                 for key in dedup.band_keys(sig)
             ],
@@ -41,7 +43,9 @@ def recompute(apps, schema_editor):
     for article_id, org_id, published, title_norm, text_norm in rows.iterator(chunk_size=CHUNK):
         words = (text_norm or title_norm or "").split()
         sig = dedup.signature(dedup.shingle_array(words))
-        pending.append((article_id, org_id, published, sig))
+        if published.tzinfo is None:
+            published = published.replace(tzinfo=UTC)
+        pending.append((article_id, org_id, int(published.timestamp()), sig))
         if len(pending) >= CHUNK:
             flush()
     if pending:

@@ -139,3 +139,115 @@ def test_the_cached_pickup_matcher_sees_items_published_and_edited_between_batch
               second.published_at + timedelta(minutes=9)),
     ])  # fmt: skip
     assert Pickup.objects.filter(item_id=second.pk).count() == 2
+
+
+def band_rows(n, *, start=1, keys=40, seed=0):
+    rng = random.Random(seed)
+    return [(rng.randrange(keys), 1000 + i // 4, rng.randrange(100), start + i) for i in range(n)]
+
+
+def brute_force(rows, keys, since):
+    found = {}
+    for key, article_id, published, _id in rows:
+        if key in keys and published >= since:
+            found.setdefault(key, []).append(article_id)
+    return {k: sorted(v) for k, v in found.items()}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_band_memory_lookup_equals_a_scan_of_its_rows(seed):
+    memory = pipeline.BandMemory(org_id=1, capacity=10_000)
+    memory.DELTA_LIMIT = 50  # merge into the large part often
+    rows = band_rows(400, seed=seed)
+    for start in range(0, 300, 37):  # committed in parts, in id order
+        memory.merge(pipeline._band_arrays(rows[start : min(start + 37, 300)]))
+    extra = pipeline._band_arrays(rows[300:])  # read for this batch, not merged
+    wanted = list(range(0, 40, 3))
+    got = memory.lookup(wanted, extra, since=30)
+    assert {k: sorted(v) for k, v in got.items()} == brute_force(rows, set(wanted), 30)
+    # Merging rows already merged adds nothing.
+    memory.merge(pipeline._band_arrays(rows[:300]))
+    again = memory.lookup(wanted, pipeline._band_arrays([]), since=30)
+    assert {k: sorted(v) for k, v in again.items()} == brute_force(rows[:300], set(wanted), 30)
+
+
+def test_band_memory_keeps_the_newest_rows_up_to_its_capacity():
+    memory = pipeline.BandMemory(org_id=1, capacity=10)  # 10 articles: 160 band rows
+    memory.DELTA_LIMIT = 20
+    rows = band_rows(1000)
+    for start in range(0, 1000, 25):
+        memory.merge(pipeline._band_arrays(rows[start : start + 25]))
+    held = np.concatenate([memory.main[3], memory.delta[3]])
+    assert len(held) <= memory.limit + memory.DELTA_LIMIT + 25
+    assert held.max() == 1000  # the newest is there
+    assert held.min() > 1000 - memory.limit - memory.DELTA_LIMIT - 25  # the oldest are gone
+    assert memory.synced == 1000
+
+
+def test_another_workers_rows_are_read_and_a_new_worker_loads_the_stored_ones(
+    world, sources, django_capture_on_commit_callbacks
+):
+    from didban.monitoring.models import ArticleBand
+
+    org = world.karaj_info
+    rng = random.Random(25)
+    title, text = corpus.article(rng)
+    now = timezone.now()
+
+    def ingest(source, url, body, when=now):
+        with django_capture_on_commit_callbacks(execute=True):
+            do_ingest_entries(actor=None, source=source,
+                              entries=[entry(url, title, body, when)])  # fmt: skip
+
+    ingest(sources[0], "http://irna.ir/1", "به گزارش ایرنا، " + text, now - timedelta(hours=3))
+    other_title, other_text = corpus.article(rng)
+    with django_capture_on_commit_callbacks(execute=True):
+        do_ingest_entries(actor=None, source=sources[0], entries=[
+            entry("http://irna.ir/other", other_title, other_text, now)])  # fmt: skip
+    first_worker = pipeline.band_memory(org.pk)
+    first_article = Article.objects.get(url="http://irna.ir/1")
+    # The second batch read the first one's rows and merged them when it committed.
+    assert first_worker.synced == max(
+        ArticleBand.objects.filter(article=first_article).values_list("id", flat=True)
+    )
+    # A second worker (a new process) loads the stored rows and joins the story.
+    pipeline._bands[org.pk] = pipeline.BandMemory(org.pk, capacity=1000)
+    ingest(sources[1], "http://isna.ir/2", "به گزارش ایسنا، " + text, now - timedelta(hours=2))
+    assert Story.objects.get(articles__url="http://isna.ir/2").article_count == 2
+    # The first worker, back, reads what the second wrote since it last looked.
+    pipeline._bands[org.pk] = first_worker
+    ingest(sources[2], "http://tasnim.ir/3", "تسنیم: " + text, now - timedelta(hours=1))
+    story = Story.objects.get(articles__url="http://tasnim.ir/3")
+    assert story.article_count == 3 and story.outlet_count == 3
+
+
+def test_band_rows_read_in_a_rolled_back_transaction_are_not_merged(
+    sources, django_capture_on_commit_callbacks
+):
+    from didban.monitoring.models import ArticleBand
+
+    rng = random.Random(26)
+    now = timezone.now()
+    memory = pipeline.band_memory(sources[0].org.pk)
+    for n in range(2):  # the second batch reads and merges the first one's rows
+        title, text = corpus.article(rng)
+        with django_capture_on_commit_callbacks(execute=True):
+            do_ingest_entries(actor=None, source=sources[0], entries=[
+                entry(f"http://irna.ir/{n}", title, text, now)])  # fmt: skip
+    first = Article.objects.get(url="http://irna.ir/0")
+    merged = max(ArticleBand.objects.filter(article=first).values_list("id", flat=True))
+    assert memory.synced == merged
+    title, text = corpus.article(rng)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        # Reads the second batch's rows, then the fetch fails: nothing may be merged.
+        do_ingest_entries(actor=None, source=sources[1], entries=[
+            entry("http://isna.ir/2", title, text, now)])  # fmt: skip
+        raise RuntimeError("the fetch failed after the ingest")
+    assert memory.synced == merged
+    assert set(memory.main[3].tolist()) | set(memory.delta[3].tolist()) == set(
+        ArticleBand.objects.filter(article=first).values_list("id", flat=True)
+    )
