@@ -281,32 +281,33 @@ class BandMemory:
                 merged = tuple(column[newest] for column in merged)
             self.main, self.delta = merged, _band_arrays([])
 
-    def lookup(self, keys: list[int], extra, since: float) -> dict[int, list[int]]:
-        """band key -> article ids holding it, published at ``since`` or later, from the
-        merged rows and ``extra`` (rows read for this batch, not yet merged)."""
-        wanted = np.unique(np.array(keys, dtype=np.uint64))
-        found: dict[int, list[int]] = defaultdict(list)
+    def lookup(self, keys, extra, since: float) -> tuple[np.ndarray, np.ndarray]:
+        """(band keys, article ids): every stored article holding one of ``keys``, published
+        at ``since`` or later, from the merged rows and ``extra`` (rows read for this batch,
+        not yet merged); a key appears once per article holding it."""
+        wanted = np.unique(np.asarray(keys, dtype=np.uint64))
+        found_keys, found_ids = [], []
         for part in (self.main, self.delta, extra):
             part_keys = part[0]
             if not len(part_keys):
                 continue
             left = np.searchsorted(part_keys, wanted, "left")
-            right = np.searchsorted(part_keys, wanted, "right")
-            counts = right - left
+            counts = np.searchsorted(part_keys, wanted, "right") - left
             hit = counts > 0
             if not hit.any():
                 continue
-            left, counts = left[hit], counts[hit]
-            positions = np.repeat(left - (np.cumsum(counts) - counts), counts) + np.arange(
-                int(counts.sum())
-            )
-            owners = np.repeat(wanted[hit], counts)
+            positions = _expand(left[hit], counts[hit])
             recent = part[2][positions] >= since
-            for key, article_id in zip(
-                owners[recent].tolist(), part[1][positions][recent].tolist(), strict=True
-            ):
-                found[key].append(article_id)
-        return found
+            found_keys.append(np.repeat(wanted[hit], counts[hit])[recent])
+            found_ids.append(part[1][positions][recent])
+        if not found_keys:
+            return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(found_keys), np.concatenate(found_ids)
+
+
+def _expand(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The positions start, start+1, …, start+count-1 of every (start, count), concatenated."""
+    return np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
 
 
 def _band_arrays(rows: list[tuple]) -> tuple[np.ndarray, ...]:
@@ -594,10 +595,10 @@ class Ingestor:
 
     # --- 2. stories -------------------------------------------------------------------------
 
-    def _stored_candidates(self, batch: list[_Prepared]) -> dict[int, list[int]]:
-        """band key -> ids of stored articles of the organisation sharing it, published in the
-        story window of the batch's earliest article (from the worker's band memory, brought
-        up to date with the rows written since it last looked)."""
+    def _stored_candidates(self, batch: list[_Prepared]) -> tuple[np.ndarray, np.ndarray]:
+        """(band keys, article ids) of the stored articles of the organisation sharing a band
+        key with the batch, published in the story window of its earliest article (from the
+        worker's band memory, brought up to date with the rows written since it last looked)."""
         memory = self.bands
         if not memory.loaded:
             memory.load()
@@ -644,44 +645,78 @@ class Ingestor:
         The most similar wins; on equal similarity an article of the batch before a stored
         one, and the most recently published stored one first. At most
         MAX_STORY_CANDIDATES stored articles (the most recent) are compared with each."""
-        stored = self._stored_candidates(batch)
+        stored_keys, stored_ids = self._stored_candidates(batch)
         self._read: list[tuple] = []
-        ids = np.unique(np.fromiter(chain.from_iterable(stored.values()), dtype=np.int64))
-        known, published, stories, signatures = self._candidate_table(ids)
+        table = self._candidate_table(np.unique(stored_ids))
+        best_story, best_score = self._best_stored(batch, stored_keys, stored_ids, table)
         pending: dict[int, list[_Prepared]] = defaultdict(list)  # key -> earlier batch articles
         chosen: list[tuple[_Prepared, int | _Prepared | None]] = []
         threshold = STORY_SIMILARITY * dedup.PERMUTATIONS
         window = STORY_WINDOW.total_seconds()
-        for prep in batch:
+        for n, prep in enumerate(batch):
             since = prep.published - window
-            best, best_score = None, threshold
-            found = list(chain.from_iterable(stored.get(k, ()) for k in prep.keys))
-            if found and len(known):
-                found = np.unique(np.array(found, dtype=np.int64))
-                at = np.minimum(np.searchsorted(known, found), len(known) - 1)
-                at = at[known[at] == found]  # stored articles without a story are left out
-                at = at[published[at] >= since]
-                if len(at) > MAX_STORY_CANDIDATES:
-                    at = at[np.argsort(published[at], kind="stable")[-MAX_STORY_CANDIDATES:]]
-                if len(at):
-                    scores = np.count_nonzero(signatures[at] == prep.sig, axis=1)
-                    # The highest score; among equals the most recently published.
-                    pick = np.lexsort((published[at], scores))[-1]
-                    if scores[pick] >= best_score:
-                        best, best_score = int(stories[at[pick]]), int(scores[pick])
+            best, score = None, threshold
+            if best_score[n] >= threshold:
+                best, score = int(best_story[n]), int(best_score[n])
             local: dict[int, _Prepared] = {}
             for key in prep.keys:
                 for other in pending.get(key, ()):
                     if other.published >= since:
                         local[id(other)] = other
             for other in local.values():
-                score = int(np.count_nonzero(prep.sig == other.sig))
-                if score >= best_score:
-                    best, best_score = other, score
+                similar = int(np.count_nonzero(prep.sig == other.sig))
+                if similar >= score:
+                    best, score = other, similar
             chosen.append((prep, best))
             for key in prep.keys:
                 pending[key].append(prep)
         self._build_states(chosen)
+
+    @staticmethod
+    def _best_stored(batch, stored_keys, stored_ids, table) -> tuple[np.ndarray, np.ndarray]:
+        """For every article of the batch, the story and score (equal MinHash values) of its
+        most similar stored candidate, computed for the whole batch at once; score 0 where
+        there is none."""
+        known, published, stories, signatures = table
+        count = len(batch)
+        best_story = np.zeros(count, dtype=np.int64)
+        best_score = np.zeros(count, dtype=np.int64)
+        if not len(stored_ids) or not len(known):
+            return best_story, best_score
+        # Pair every stored row (key, article) with the batch articles holding that key.
+        batch_keys = np.array([k for p in batch for k in p.keys], dtype=np.uint64)
+        owners = np.repeat(np.arange(count), [len(p.keys) for p in batch])
+        order = np.argsort(batch_keys, kind="stable")
+        batch_keys, owners = batch_keys[order], owners[order]
+        left = np.searchsorted(batch_keys, stored_keys, "left")
+        counts = np.searchsorted(batch_keys, stored_keys, "right") - left
+        prep_of = owners[_expand(left, counts)]
+        at = np.minimum(np.searchsorted(known, np.repeat(stored_ids, counts)), len(known) - 1)
+        found = known[at] == np.repeat(stored_ids, counts)  # stored without a story: left out
+        pairs = np.unique(prep_of[found] * len(known) + at[found])  # each pair once
+        prep_of, at = pairs // len(known), pairs % len(known)
+        window = STORY_WINDOW.total_seconds()
+        since = np.array([p.published for p in batch]) - window
+        inside = published[at] >= since[prep_of]
+        prep_of, at = prep_of[inside], at[inside]
+        per_article = np.bincount(prep_of, minlength=count)
+        if per_article.max(initial=0) > MAX_STORY_CANDIDATES:  # keep the most recent ones
+            keep = np.ones(len(at), dtype=bool)
+            for n in np.flatnonzero(per_article > MAX_STORY_CANDIDATES):
+                mine = np.flatnonzero(prep_of == n)
+                oldest = np.argsort(published[at[mine]], kind="stable")[:-MAX_STORY_CANDIDATES]
+                keep[mine[oldest]] = False
+            prep_of, at = prep_of[keep], at[keep]
+        if not len(at):
+            return best_story, best_score
+        sigs = np.stack([p.sig for p in batch])
+        scores = np.count_nonzero(signatures[at] == sigs[prep_of], axis=1)
+        # The highest score per article; among equals the most recently published.
+        order = np.lexsort((published[at], scores, prep_of))
+        ends = order[np.r_[prep_of[order][1:] != prep_of[order][:-1], True]]
+        best_story[prep_of[ends]] = stories[at[ends]]
+        best_score[prep_of[ends]] = scores[ends]
+        return best_story, best_score
 
     def _build_states(self, chosen: list[tuple[_Prepared, int | _Prepared | None]]) -> None:
         # The stored stories that are joined, with the outlets they already have.

@@ -154,6 +154,14 @@ def brute_force(rows, keys, since):
     return {k: sorted(v) for k, v in found.items()}
 
 
+def as_dict(found):
+    keys, ids = found
+    out = {}
+    for key, article_id in zip(keys.tolist(), ids.tolist(), strict=True):
+        out.setdefault(key, []).append(article_id)
+    return {k: sorted(v) for k, v in out.items()}
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_band_memory_lookup_equals_a_scan_of_its_rows(seed):
     memory = pipeline.BandMemory(org_id=1, capacity=10_000)
@@ -163,12 +171,12 @@ def test_band_memory_lookup_equals_a_scan_of_its_rows(seed):
         memory.merge(pipeline._band_arrays(rows[start : min(start + 37, 300)]))
     extra = pipeline._band_arrays(rows[300:])  # read for this batch, not merged
     wanted = list(range(0, 40, 3))
-    got = memory.lookup(wanted, extra, since=30)
-    assert {k: sorted(v) for k, v in got.items()} == brute_force(rows, set(wanted), 30)
+    got = as_dict(memory.lookup(wanted, extra, since=30))
+    assert got == brute_force(rows, set(wanted), 30)
     # Merging rows already merged adds nothing.
     memory.merge(pipeline._band_arrays(rows[:300]))
-    again = memory.lookup(wanted, pipeline._band_arrays([]), since=30)
-    assert {k: sorted(v) for k, v in again.items()} == brute_force(rows[:300], set(wanted), 30)
+    again = as_dict(memory.lookup(wanted, pipeline._band_arrays([]), since=30))
+    assert again == brute_force(rows[:300], set(wanted), 30)
 
 
 def test_band_memory_keeps_the_newest_rows_up_to_its_capacity():
@@ -251,3 +259,48 @@ def test_band_rows_read_in_a_rolled_back_transaction_are_not_merged(
     assert set(memory.main[3].tolist()) | set(memory.delta[3].tolist()) == set(
         ArticleBand.objects.filter(article=first).values_list("id", flat=True)
     )
+
+
+class _Fake:
+    def __init__(self, keys, sig, published):
+        self.keys, self.sig, self.published = keys, sig, published
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_batch_wide_best_candidate_equals_one_article_at_a_time(seed, monkeypatch):
+    """_best_stored pairs the whole batch with its candidates at once; it must pick what a
+    loop over the articles picks: the highest score, then the most recently published, among
+    the most recent MAX_STORY_CANDIDATES candidates in each article's window."""
+    monkeypatch.setattr(pipeline, "MAX_STORY_CANDIDATES", 5)
+    rng = np.random.default_rng(seed)
+    stored = 60
+    known = np.arange(100, 100 + stored, dtype=np.int64)
+    published = rng.integers(0, 20 * 86400, stored).astype(np.float64)
+    stories = rng.integers(1, 15, stored)
+    signatures = rng.integers(0, 3, (stored, 64)).astype(np.uint32)
+    bands = {int(a): rng.choice(30, 4, replace=False).tolist() for a in known}
+    batch = [
+        _Fake(rng.choice(30, 4, replace=False).tolist(), rng.integers(0, 3, 64).astype(np.uint32),
+              float(rng.integers(10 * 86400, 21 * 86400)))
+        for _ in range(25)
+    ]  # fmt: skip
+    rows = [(k, a) for a, keys in bands.items() for k in keys]
+    stored_keys = np.array([k for k, _a in rows], dtype=np.uint64)
+    stored_ids = np.array([a for _k, a in rows], dtype=np.int64)
+    table = (known, published, stories, signatures)
+    best_story, best_score = pipeline.Ingestor._best_stored(batch, stored_keys, stored_ids, table)
+    window = pipeline.STORY_WINDOW.total_seconds()
+    for n, prep in enumerate(batch):
+        ids = sorted({a for k, a in rows if k in prep.keys})
+        at = [
+            i for i in range(stored) if known[i] in ids and published[i] >= prep.published - window
+        ]
+        at = sorted(at, key=lambda i: published[i])[-5:]
+        if not at:
+            assert best_score[n] == 0
+            continue
+        top = max(
+            at, key=lambda i: (int(np.count_nonzero(signatures[i] == prep.sig)), published[i])
+        )
+        assert best_score[n] == np.count_nonzero(signatures[top] == prep.sig)
+        assert best_story[n] == stories[top]
