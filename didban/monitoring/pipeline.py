@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 
 import numpy as np
 from django.conf import settings
@@ -323,9 +323,17 @@ def _band_arrays(rows: list[tuple]) -> tuple[np.ndarray, ...]:
 
 
 def _merge_sorted(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]) -> tuple:
-    keys = np.concatenate([a[0], b[0]])
-    order = np.argsort(keys, kind="stable")
-    return tuple(np.concatenate([x, y])[order] for x, y in zip(a, b, strict=True))
+    """Merge two key-sorted band arrays (``b`` after ``a`` among equal keys) in linear time."""
+    into = np.searchsorted(a[0], b[0], side="right") + np.arange(len(b[0]))
+    rest = np.ones(len(a[0]) + len(b[0]), dtype=bool)
+    rest[into] = False
+    merged = []
+    for x, y in zip(a, b, strict=True):
+        out = np.empty(len(x) + len(y), dtype=x.dtype)
+        out[into] = y
+        out[rest] = x
+        merged.append(out)
+    return tuple(merged)
 
 
 _bands: dict[int, BandMemory] = {}
@@ -828,7 +836,12 @@ class Ingestor:
         _executemany(
             f"INSERT INTO {_table(ArticleBand)} (org_id_copy, {connection.ops.quote_name('key')}, "  # noqa: S608
             "article_id, published) VALUES (%s, %s, %s, %s)",
-            [(org_id, k, p.id, int(p.published)) for p in batch for k in p.keys],
+            list(
+                chain.from_iterable(
+                    zip(repeat(org_id), p.keys, repeat(p.id), repeat(int(p.published)))
+                    for p in batch
+                )
+            ),
         )
         self._remember(batch)
         self.report.new += len(batch)
