@@ -5,13 +5,13 @@ Figures (each beside a baseline measured in the same run):
 1. **ingest on the production path**, articles/s: generated Persian articles with full text
    (fetching and extraction excluded) go through ``actions.do_ingest_entries`` — the same
    ``Ingestor`` as the worker's fetch — in batches of ``BATCH`` (one transaction each):
-   normalise → MinHash/LSH story grouping (bands in the database) → pickup matching against
-   ``ITEMS`` published newsroom items → ``RULES`` topic rules (Topic rows) → bulk writes of
-   articles (the FTS5 trigger on SQLite, the stored tsvector on PostgreSQL, fills the search
-   index), bands, stories, pickups, hits and hourly counts. ``INGEST_ARTICLES`` articles
-   (200,000) or as many as fit in ``INGEST_SECONDS`` of ingest time, stated in the figure's
-   name. The database is whatever the settings give: a fresh SQLite file, or PostgreSQL when
-   ``DATABASE_URL`` points to one.
+   normalise → MinHash/LSH story grouping (band keys in the worker's memory, band rows
+   appended) → pickup matching against ``ITEMS`` published newsroom items → ``RULES`` topic
+   rules (Topic rows) → bulk writes of articles (the FTS5 trigger on SQLite, the stored tsvector
+   on PostgreSQL, fills the search index), bands, stories, pickups, hits and hourly counts.
+   ``INGEST_ARTICLES`` articles (200,000) or as many as fit in ``INGEST_SECONDS`` of ingest
+   time, stated in the figure's name. The database is whatever the settings give: a fresh
+   SQLite file, or PostgreSQL when ``DATABASE_URL`` points to one.
    Baseline, on a sample of ``BASELINE_ARTICLES`` of the same generator (rates are comparable):
    hazm's ``Normalizer().normalize`` (run in the separate venv var/bench/hazm-venv, created on
    demand by ``hazm_python()``; hazm pins an old numpy and is no runtime dependency), then per

@@ -697,14 +697,9 @@ def _compile(node: Node, known: frozenset[str]) -> Test:
         (first_needle, first_width), (second_needle, second_width) = map(_needle, sides)
 
         def near_words(doc: Document, vocab: AbstractSet[str]) -> bool:
-            text = doc._joined
-            if text is None:
-                text = doc.joined()
+            text, found = _joined_and_found(doc)
             if not text:
                 return bool(_starts(node, doc))
-            found = doc._found
-            if found is None:
-                found = doc._found = {}
             first = found.get(first_needle)
             if first is None:
                 second = found.get(second_needle)
@@ -726,14 +721,9 @@ def _compile(node: Node, known: frozenset[str]) -> Test:
     left, right = _spans(node.left), _spans(node.right)
 
     def near(doc: Document, vocab: AbstractSet[str]) -> bool:
-        text = doc._joined
-        if text is None:
-            text = doc.joined()
+        text, found = _joined_and_found(doc)
         if not text:
             return bool(_starts(node, doc))
-        found = doc._found
-        if found is None:
-            found = doc._found = {}
         first = left(text, found)
         return bool(first) and _near_chars(text, first, right(text, found), distance)
 
@@ -749,6 +739,18 @@ def _needle(node: Node) -> tuple[str, int] | None:
     else:
         return None
     return needle, len(needle) - 1
+
+
+def _joined_and_found(doc: Document) -> tuple[str | bool, dict]:
+    """The document's space-joined text (joined on first use; False when a token holds a
+    space) and its cache of occurrences found by the rules so far."""
+    text = doc._joined
+    if text is None:
+        text = doc.joined()
+    found = doc._found
+    if found is None:
+        found = doc._found = {}
+    return text, found
 
 
 def _find_all(text: str, needle: str) -> list[int]:

@@ -38,3 +38,16 @@ def make_source(world, personas, outlet):
         )
 
     return make
+
+
+@pytest.fixture
+def agency_sources(world, personas, make_source):
+    """Three local sources of three news agencies of Karaj (ingest tests)."""
+    from didban.monitoring.actions import do_create_outlet
+
+    outlets = [
+        do_create_outlet(actor=personas.county_analyst, org=world.karaj_info, name=name,
+                         kind="news_agency")
+        for name in ("ایرنا", "ایسنا", "تسنیم")
+    ]  # fmt: skip
+    return [make_source(f"/archive/{o.pk}", kind="local", outlet=o, name=o.name) for o in outlets]

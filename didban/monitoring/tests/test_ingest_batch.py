@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from didban.monitoring import corpus
-from didban.monitoring.actions import do_create_outlet, do_ingest_entries, do_save_topic
+from didban.monitoring.actions import do_ingest_entries, do_save_topic
 from didban.monitoring.extract import Entry
 from didban.monitoring.models import (
     Article,
@@ -26,13 +26,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def sources(world, personas, make_source):
-    outlets = [
-        do_create_outlet(actor=personas.county_analyst, org=world.karaj_info, name=name,
-                         kind="news_agency")
-        for name in ("ایرنا", "ایسنا", "تسنیم")
-    ]  # fmt: skip
-    return [make_source(f"/archive/{o.pk}", kind="local", outlet=o, name=o.name) for o in outlets]
+def sources(agency_sources):
+    return agency_sources
 
 
 def entry(url, title, text, when):

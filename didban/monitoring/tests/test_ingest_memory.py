@@ -11,26 +11,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from didban.monitoring import corpus, pipeline
-from didban.monitoring.actions import do_create_outlet, do_ingest_entries
-from didban.monitoring.extract import Entry
+from didban.monitoring.actions import do_ingest_entries
 from didban.monitoring.models import Article, Pickup, Story, TopicHit
+from didban.monitoring.tests.test_ingest_batch import entry
 from didban.monitoring.tests.test_stories_pickups import publish
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def sources(world, personas, make_source):
-    outlets = [
-        do_create_outlet(actor=personas.county_analyst, org=world.karaj_info, name=name,
-                         kind="news_agency")
-        for name in ("ایرنا", "ایسنا", "تسنیم")
-    ]  # fmt: skip
-    return [make_source(f"/archive/{o.pk}", kind="local", outlet=o, name=o.name) for o in outlets]
-
-
-def entry(url, title, text, when):
-    return Entry(url=url, title=title, text=text, published_at=when)
+def sources(agency_sources):
+    return agency_sources
 
 
 def held(ids):
