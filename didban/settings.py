@@ -366,7 +366,8 @@ MONITORING_PER_HOST_CONCURRENCY = envint("DIDBAN_MONITORING_PER_HOST", "2")
 MONITORING_POLITENESS_SECONDS = envint("DIDBAN_MONITORING_POLITENESS_MS", "500") / 1000
 # A new or changed topic rule is applied to the articles of this many past days (0: never).
 MONITORING_BACKFILL_DAYS = envint("DIDBAN_MONITORING_BACKFILL_DAYS", "14")
-# Story grouping keeps the published time, story and signature (256 bytes) of this many recent
-# articles in each worker's memory (about 70 MB at the default, resident as it fills); older
-# candidates are read from the database.
+# Story grouping keeps in each ingesting process's memory the LSH band keys of this many recent
+# articles per organisation (16 keys of 32 bytes each) and the published time, story and
+# signature (256 bytes) of this many recent article ids: ~200 MB at the default when full,
+# resident only as it fills. Older articles are not story candidates.
 MONITORING_RECENT_ARTICLES = envint("DIDBAN_MONITORING_RECENT_ARTICLES", "262144")

@@ -461,11 +461,11 @@ class Ingestor:
     """Ingests entries of one source, a fetched batch at a time.
 
     A batch costs a fixed number of queries whatever its size: known addresses and texts, the
-    articles sharing an LSH band key in the story window (from the band index alone), the
-    signatures of those the worker does not hold in memory, the stories they belong to, then
-    one multi-row insert each for stories, articles (the FTS5 triggers fill the search index),
-    bands, pickups and topic hits, one bulk update of the stories and one upsert of the hourly
-    counts. Rows are written from plain tuples, not model instances. Call it inside a
+    band rows written since this process last looked (the band keys themselves are looked up
+    in memory, see BandMemory), the signatures of the candidates the process does not hold,
+    the stories they belong to, then one multi-row insert each for stories, articles (the FTS5
+    triggers fill the search index), bands, pickups and topic hits, one bulk update of the
+    stories and one upsert of the hourly counts. Rows are written from plain tuples, not model instances. Call it inside a
     transaction (``actions.do_fetch_source`` / ``do_ingest_entries`` do). Reuse one instance
     for several batches of the same source.
     """
@@ -505,20 +505,15 @@ class Ingestor:
             # One ingest transaction at a time per organisation (SQLite's write lock gives the
             # same): band rows become visible in id order, see BandMemory.
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [INGEST_LOCK, self.org.pk])
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, %s)", [INGEST_LOCK, self.org.pk % (1 << 31)]
+                )
         batch = self._prepare(entries)
         if not batch:
             return self.report
         self._group_stories(batch)
         self._save(batch)
         return self.report
-
-    def ingest_one(self, entry: Entry) -> Article | None:
-        batch_before = self.report.new
-        self.ingest([entry])
-        if self.report.new == batch_before:
-            return None
-        return Article.objects.filter(org=self.org, url_key=url_key(entry.url)[:1000]).first()
 
     # --- 1. what is new, normalised ---------------------------------------------------------
 
