@@ -232,6 +232,7 @@ class BandMemory:
     """
 
     DELTA_LIMIT = 1 << 17  # band rows in the recent part before it is merged into the large one
+    LOAD_CHUNK = 100_000  # band rows read at a time when a new worker loads
 
     def __init__(self, org_id: int, capacity: int):
         self.org_id = org_id
@@ -243,27 +244,43 @@ class BandMemory:
         self.delta = empty
 
     def load(self) -> None:
-        """The band rows of the organisation's last ``capacity`` articles (a new worker)."""
+        """The band rows of the organisation's last ``capacity`` articles (a new worker), read
+        in chunks so that no more than LOAD_CHUNK rows are Python tuples at a time."""
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT MAX(id) FROM {_table(ArticleBand)} WHERE org_id_copy = %s",  # noqa: S608
                 [self.org_id],
             )
             top = cursor.fetchone()[0] or 0
-        rows = self.read(max(0, top - self.limit))
-        self.main = _band_arrays(rows)
-        self.synced = int(self.main[3].max()) if len(rows) else 0
+        after, parts = max(0, top - self.limit), []
+        while True:
+            rows = self.read(after, limit=self.LOAD_CHUNK)
+            if rows:
+                parts.append(_band_arrays(rows, ordered=False))
+                after = rows[-1][3]
+            if len(rows) < self.LOAD_CHUNK:
+                break
+        if parts:
+            loaded = tuple(np.concatenate(column) for column in zip(*parts, strict=True))
+            order = np.argsort(loaded[0], kind="stable")
+            self.main = tuple(column[order] for column in loaded)
+            self.synced = int(loaded[3].max())
         self.loaded = True
 
-    def read(self, after: int) -> list[tuple]:
-        """(key, article_id, published, id) of the band rows with an id above ``after``."""
+    def read(self, after: int, *, limit: int | None = None) -> list[tuple]:
+        """(key, article_id, published, id) of the band rows with an id above ``after``, in id
+        order (at most ``limit``)."""
         quote = connection.ops.quote_name
+        sql = (
+            f"SELECT {quote('key')}, article_id, published, id FROM {_table(ArticleBand)} "  # noqa: S608
+            "WHERE org_id_copy = %s AND id > %s ORDER BY id"
+        )
+        params = [self.org_id, after]
+        if limit is not None:
+            sql += " LIMIT %s"
+            params.append(limit)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {quote('key')}, article_id, published, id FROM {_table(ArticleBand)} "  # noqa: S608
-                "WHERE org_id_copy = %s AND id > %s ORDER BY id",
-                [self.org_id, after],
-            )
+            cursor.execute(sql, params)
             return cursor.fetchall()
 
     def merge(self, part: tuple[np.ndarray, ...]) -> None:
@@ -310,16 +327,18 @@ def _expand(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
 
 
-def _band_arrays(rows: list[tuple]) -> tuple[np.ndarray, ...]:
-    """(keys, article ids, published, row ids) sorted by key, from band rows."""
-    keys = np.array([r[0] for r in rows], dtype=np.uint64)
-    order = np.argsort(keys, kind="stable")
-    return (
-        keys[order],
-        np.array([r[1] for r in rows], dtype=np.int64)[order],
-        np.array([r[2] for r in rows], dtype=np.int64)[order],
-        np.array([r[3] for r in rows], dtype=np.int64)[order],
+def _band_arrays(rows: list[tuple], *, ordered: bool = True) -> tuple[np.ndarray, ...]:
+    """(keys, article ids, published, row ids) from band rows, sorted by key (``ordered``)."""
+    arrays = (
+        np.array([r[0] for r in rows], dtype=np.uint64),
+        np.array([r[1] for r in rows], dtype=np.int64),
+        np.array([r[2] for r in rows], dtype=np.int64),
+        np.array([r[3] for r in rows], dtype=np.int64),
     )
+    if not ordered:
+        return arrays
+    order = np.argsort(arrays[0], kind="stable")
+    return tuple(column[order] for column in arrays)
 
 
 def _merge_sorted(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]) -> tuple:

@@ -295,3 +295,30 @@ def test_the_batch_wide_best_candidate_equals_one_article_at_a_time(seed, monkey
         )
         assert best_score[n] == np.count_nonzero(signatures[top] == prep.sig)
         assert best_story[n] == stories[top]
+
+
+def test_a_new_worker_loads_in_chunks_what_it_would_load_at_once(sources):
+    from didban.monitoring.models import ArticleBand
+
+    rng = random.Random(27)
+    now = timezone.now()
+    do_ingest_entries(actor=None, source=sources[0], entries=[
+        entry(f"http://irna.ir/{n}", *corpus.article(rng), now) for n in range(4)
+    ])  # fmt: skip
+    org_id = sources[0].org.pk
+    ids = sorted(ArticleBand.objects.values_list("id", flat=True))
+    assert len(ids) == 4 * 16
+    whole = pipeline.BandMemory(org_id, capacity=1000)
+    whole.load()
+    chunked = pipeline.BandMemory(org_id, capacity=1000)
+    chunked.LOAD_CHUNK = 7
+    chunked.load()
+    assert [c.tolist() for c in chunked.main] == [c.tolist() for c in whole.main]
+    assert sorted(whole.main[3].tolist()) == ids
+    assert whole.synced == chunked.synced == ids[-1]
+    assert whole.main[0].tolist() == sorted(whole.main[0].tolist())
+    # The bound: two articles' worth of rows, the newest.
+    small = pipeline.BandMemory(org_id, capacity=2)
+    small.LOAD_CHUNK = 5
+    small.load()
+    assert sorted(small.main[3].tolist()) == ids[-32:]
