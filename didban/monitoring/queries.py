@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from didban.core.access import has_any, scope_q
+from didban.core.access import has_any, org_from_param, scope_q
+from didban.lib.jalali import day_start, parse_day
 from didban.monitoring.models import (
     Alert,
     AlertRule,
@@ -116,3 +120,32 @@ def my_alerts(user) -> QuerySet:
 def access_my_alert(user, alert_id: int) -> Alert:
     """One of the person's own in-app notifications; anyone else's is a 404."""
     return get_object_or_404(my_alerts(user), pk=alert_id)
+
+
+@dataclass
+class Narrowing:
+    """The command room's filters on a list its figures link to: an organisation's subtree
+    (within the reader's scope) and the Tehran days the rows were found on."""
+
+    org: object | None
+    since: date | None
+    until: date | None
+
+    def apply(self, rows: QuerySet) -> QuerySet:
+        if self.org is not None:
+            rows = rows.filter(org__path__startswith=self.org.path)
+        if self.since:
+            rows = rows.filter(created_at__gte=day_start(self.since))
+        if self.until:
+            rows = rows.filter(created_at__lt=day_start(self.until + timedelta(days=1)))
+        return rows
+
+
+def narrowing(user, params, *, permission: str) -> Narrowing:
+    """``org``, ``since`` and ``until`` of a request's query; malformed or foreign values
+    are ignored."""
+    return Narrowing(
+        org_from_param(user, permission, params.get("org")),
+        parse_day(params.get("since")),
+        parse_day(params.get("until")),
+    )

@@ -19,9 +19,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from didban.accounts.forms import apply_errors
-from didban.core.access import has_any, has_perm, org_from_param, scoped_orgs
+from didban.core.access import has_any, has_perm, scoped_orgs
 from didban.core.templatetags.didban import digits
-from didban.lib.jalali import day_start, parse_day
 from didban.monitoring import actions, export, queries
 from didban.monitoring.forms import (
     AlertRuleForm,
@@ -343,14 +342,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         hits = hits.filter(topic_id=int(topic))
     # Narrowed like the command room's «topic hits» figure that links here: an organisation's
     # subtree and the Tehran days the hits were found on (any state).
-    org = org_from_param(request.user, "monitoring.filter", request.GET.get("org"))
-    since, until = parse_day(request.GET.get("since")), parse_day(request.GET.get("until"))
-    if org is not None:
-        hits = hits.filter(org__path__startswith=org.path)
-    if since:
-        hits = hits.filter(created_at__gte=day_start(since))
-    if until:
-        hits = hits.filter(created_at__lt=day_start(until + timedelta(days=1)))
+    narrow = queries.narrowing(request.user, request.GET, permission="monitoring.filter")
+    hits = narrow.apply(hits)
     query = request.GET.copy()
     query.pop("page", None)
     page = Paginator(hits.order_by("-article__published_at", "-pk"), 30).get_page(
@@ -364,9 +357,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "importances": TopicHit.Importance.choices,
         "topics": queries.list_topics(request.user).order_by("name"),
         "topic": topic,
-        "org_filter": org,
-        "since": since,
-        "until": until,
+        "org_filter": narrow.org,
+        "since": narrow.since,
+        "until": narrow.until,
         "query": query.urlencode(),
         "raw": request.GET,
     }
@@ -490,21 +483,15 @@ def pickup_list(request: HttpRequest) -> HttpResponse:
     pickups = queries.list_pickups(request.user).order_by("-created_at")
     # Narrowed like the command room's figure that links here: an organisation's subtree and
     # the Tehran days the pickups were found on.
-    org = org_from_param(request.user, "monitoring.view", request.GET.get("org"))
-    since, until = parse_day(request.GET.get("since")), parse_day(request.GET.get("until"))
-    if org is not None:
-        pickups = pickups.filter(org__path__startswith=org.path)
-    if since:
-        pickups = pickups.filter(created_at__gte=day_start(since))
-    if until:
-        pickups = pickups.filter(created_at__lt=day_start(until + timedelta(days=1)))
+    narrow = queries.narrowing(request.user, request.GET, permission="monitoring.view")
+    pickups = narrow.apply(pickups)
     page = Paginator(pickups, 30).get_page(request.GET.get("page"))
     items = _item_titles([p.item_id for p in page])
     rows = [{"pickup": p, "item": items.get(p.item_id)} for p in page]
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"page": page, "rows": rows, "org_filter": org, "since": since, "until": until,
-               "query": query.urlencode()}  # fmt: skip
+    context = {"page": page, "rows": rows, "org_filter": narrow.org, "since": narrow.since,
+               "until": narrow.until, "query": query.urlencode()}  # fmt: skip
     return render(request, "monitoring/pickup_list.html", context)
 
 

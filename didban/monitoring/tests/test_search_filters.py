@@ -264,6 +264,19 @@ def test_the_count_stops_at_the_cap(client_for, personas, corpus, monkeypatch):
     assert "بیش از" in response.content.decode() or "More than" in response.content.decode()
 
 
+def spy_recent_ids(monkeypatch) -> list:
+    """Record what each search's recent-window lookup returned (None: it fell through)."""
+    calls = []
+    original = search_module.Results._recent_ids
+
+    def spy(self, index):
+        calls.append(result := original(self, index))
+        return result
+
+    monkeypatch.setattr(search_module.Results, "_recent_ids", spy)
+    return calls
+
+
 @pytest.mark.parametrize("cut", [1, 2, 3, 10])
 def test_newest_first_looking_among_recent_ids_first_gives_the_same_page(
     personas, corpus, monkeypatch, cut
@@ -276,14 +289,7 @@ def test_newest_first_looking_among_recent_ids_first_gives_the_same_page(
     analyst = personas.county_analyst
     data = {"q": "انتخابات", "order": "newest"}
     full = [a.pk for a in find_articles(analyst, data).articles[:cut]]
-    calls = []
-    original = search_module.Results._recent_ids
-
-    def spy(self, index):
-        calls.append(result := original(self, index))
-        return result
-
-    monkeypatch.setattr(search_module.Results, "_recent_ids", spy)
+    calls = spy_recent_ids(monkeypatch)
     monkeypatch.setattr(search_module, "RECENT_IDS", 2)
     recent = [a.pk for a in find_articles(analyst, data).articles[:cut]]
     assert recent == full and calls
@@ -304,14 +310,7 @@ def test_newest_first_looking_in_a_smaller_window_first_gives_the_same_page(
     data = {"q": "انتخابات", "order": "newest"}
     monkeypatch.setattr(search_module, "DENSE_HITS", 10**6)  # never walked
     full = [a.pk for a in find_articles(analyst, data).articles[:cut]]
-    calls = []
-    original = search_module.Results._recent_ids
-
-    def spy(self, index):
-        calls.append(result := original(self, index))
-        return result
-
-    monkeypatch.setattr(search_module.Results, "_recent_ids", spy)
+    calls = spy_recent_ids(monkeypatch)
     monkeypatch.setattr(search_module, "SMALL_RECENT_IDS", 2)
     monkeypatch.setattr(search_module, "RECENT_IDS", 10**6)  # no larger window to fall to
     recent = [a.pk for a in find_articles(analyst, data).articles[:cut]]
